@@ -1,0 +1,46 @@
+/**
+ * `for await (const v of ch)`: yields values until the channel is closed and drained.
+ *
+ * Leaving the loop early (`break`, `return`, a throw) calls `return()`, which only marks the
+ * iterator finished: the channel stays open, and no value beyond the last one yielded was
+ * taken, because a get is started only by `next()`, which the loop calls just before it
+ * needs the next value.
+ */
+import { NOT_READY, type Chan, type Port } from '../protocol.js';
+
+const DONE: IteratorResult<never, undefined> = Object.freeze({ done: true, value: undefined });
+
+export class ChanIterator<T> implements AsyncIterableIterator<T> {
+  /** Set by `return()` or once the channel is drained; later `next()` calls take nothing. */
+  private finished = false;
+
+  constructor(
+    /** The channel being iterated. */
+    private readonly chan: Chan<T> & Port<T>,
+  ) {}
+
+  next(): Promise<IteratorResult<T, undefined>> {
+    if (this.finished) return Promise.resolve(DONE);
+    // Fast path: a value is ready, skip the extra promise of `get().then(...)`.
+    const r = this.chan.tryGet();
+    if (r !== NOT_READY) return Promise.resolve(this.result(r));
+    return this.chan.get().then((v) => this.result(v));
+  }
+
+  return(): Promise<IteratorResult<T, undefined>> {
+    this.finished = true;
+    return Promise.resolve(DONE);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+
+  private result(value: T | undefined): IteratorResult<T, undefined> {
+    if (value === undefined) {
+      this.finished = true;
+      return DONE;
+    }
+    return { done: false, value };
+  }
+}

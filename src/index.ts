@@ -1,0 +1,13 @@
+/**
+ * sabchan: Go/core.async-style CSP channels for TypeScript.
+ * Public surface: explicit named re-exports only (API.md is the contract).
+ */
+export { chan, promiseChan } from './core/chan.js';
+export { buffers } from './core/buffers.js';
+export type { BufferSpec } from './core/buffers.js';
+export { timeout } from './core/timers.js';
+export { select } from './select/select.js';
+export type { SelectArm, SelectOptions, SelectResult } from './select/select.js';
+export { PendingLimitError } from './errors.js';
+export { MAX_PENDING } from './protocol.js';
+export type { Chan, WaitOptions } from './protocol.js';

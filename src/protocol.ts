@@ -1,0 +1,129 @@
+/**
+ * The port protocol: what a channel must do so that `select`, `get()` and `put()` can drive it.
+ *
+ * Every channel flavor (the in-thread `Channel` today, the SharedArrayBuffer channel later)
+ * implements `Port`. `select` speaks only this protocol, so one select can mix flavors.
+ * The protocol has the three passes of Go's `selectgo`:
+ *
+ *   pass 1  `tryGet` / `tryPut`: complete now if the channel is ready, else report NOT_READY.
+ *           Nothing is registered.
+ *   pass 2  `parkGet` / `parkPut`: register a waiter. Its `flag` is shared with the sibling
+ *           arms of the same select; whichever channel commits the flag first wins.
+ *   pass 3  `withdrawGet` / `withdrawPut`: remove a waiter that lost, was aborted, or was
+ *           registered by a select that failed while registering its other arms.
+ *
+ * Contracts (MUST / MAY in RFC 2119 sense):
+ *   P1  A port MUST set `waiter.flag.done = true` before calling `completeGet`/`completePut`,
+ *       MUST call exactly one of them at most once per waiter, and MUST NOT commit a waiter
+ *       whose `flag.done` is already true.
+ *   P2  A port MUST leave its own state consistent before calling `complete*`: the callback
+ *       may re-enter the port (a select withdraws its sibling arms, which may sit in the very
+ *       same queue: `select([c, c])`).
+ *   P3  `complete*` callbacks MUST NOT run user code synchronously; they settle promises
+ *       (whose reactions run later, on the microtask queue) and withdraw sibling arms.
+ *   P4  `tryGet` returns the value, `undefined` when closed and drained, or NOT_READY.
+ *       `tryPut` returns `true` when the value was transferred, `false` when the channel is
+ *       closed (the value is discarded), or NOT_READY. Neither registers anything.
+ *   P5  `park*` MAY complete the waiter synchronously (a cross-thread port re-checks after it
+ *       registers); callers MUST check `flag.done` after each park. `park*` throws
+ *       `PendingLimitError` when MAX_PENDING live waiters of that direction are queued.
+ *   P6  `withdraw*` of a waiter that is not queued (never parked, already completed or
+ *       already withdrawn) MUST be a no-op.
+ *   P7  A port MUST NOT pair a put waiter with a get waiter that share one flag (a select
+ *       never pairs with itself). In-thread this holds by construction: pass 1 runs before
+ *       anything is parked and pass 2 never matches, so a select's own waiters never meet.
+ */
+
+/** Returned by `tryGet`/`tryPut` when the operation cannot complete now. */
+export const NOT_READY: unique symbol = Symbol('sabchan.notReady');
+export type NotReady = typeof NOT_READY;
+
+/** Brand that marks an object as a channel speaking this protocol (see `isPort`). */
+export const PORT: unique symbol = Symbol.for('sabchan.port');
+
+/** At most this many live pending gets, and as many puts, per channel (core.async's limit). */
+export const MAX_PENDING = 1024;
+
+/** The commit-once flag shared by all arms of one operation (core.async's alt-flag). */
+export interface Flag {
+  /** Set once, by the port that commits the operation or by its abort/default path. */
+  done: boolean;
+}
+
+/** Intrusive links, so a wait queue needs no node allocation and removal is O(1). */
+export interface Linked<W> {
+  /** Next waiter in the queue that holds this one, or null. Owned by the queue. */
+  next: W | null;
+  /** Previous waiter, or null. Owned by the queue. */
+  prev: W | null;
+  /** True while the waiter sits in a queue. Owned by the queue. */
+  queued: boolean;
+}
+
+/** A parked get: one arm of a select, or a plain `get()`. */
+export interface GetWaiter<T = unknown> extends Linked<GetWaiter<T>> {
+  readonly flag: Flag;
+  /** Delivers the value (`undefined`: the channel closed). Called after `flag.done = true`. */
+  completeGet(value: T | undefined): void;
+}
+
+/** A parked put: one arm of a select, or a plain `put()`. */
+export interface PutWaiter<T = unknown> extends Linked<PutWaiter<T>> {
+  readonly flag: Flag;
+  /** The value to hand over; never `undefined`. */
+  readonly value: T;
+  /** `true`: the value was taken; `false`: discarded because the channel closed. */
+  completePut(ok: boolean): void;
+}
+
+/** What `select` needs from a channel. Internal: users see `Chan<T>`. */
+export interface Port<T = unknown> {
+  readonly [PORT]: true;
+  tryGet(): T | undefined | NotReady;
+  tryPut(value: T): boolean | NotReady;
+  parkGet(waiter: GetWaiter<T>): void;
+  parkPut(waiter: PutWaiter<T>): void;
+  withdrawGet(waiter: GetWaiter<T>): void;
+  withdrawPut(waiter: PutWaiter<T>): void;
+}
+
+/** Options every waiting operation accepts. */
+export interface WaitOptions {
+  /** Withdraws the operation when aborted; the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A channel, as users see it. `undefined` is the closed marker and can never be put.
+ * Every flavor implements this interface with the same semantics (API.md section 2).
+ */
+export interface Chan<T> extends AsyncIterable<T> {
+  /**
+   * Puts a value, waiting for buffer space or a getter.
+   * **Cancel safety** If `signal` aborts first, the value is never delivered.
+   * @returns `true` once the value was handed over or buffered, `false` if the channel was
+   *   already closed (the value is discarded).
+   * @throws {TypeError} synchronously, for `undefined` or bad options.
+   */
+  put(value: T, opts?: WaitOptions): Promise<boolean>;
+  /**
+   * Takes the next value, waiting until one is available or the channel is closed and drained.
+   * **Cancel safety** If `signal` aborts first, nothing was taken from the channel.
+   * @returns the value, or `undefined` once the channel is closed and drained.
+   */
+  get(opts?: WaitOptions): Promise<T | undefined>;
+  /** Puts only if the value can be transferred now; never enqueues. `false` when closed. */
+  offer(value: T): boolean;
+  /** Takes a value available now (buffered or from a pending put), else `undefined`. */
+  poll(): T | undefined;
+  /** Closes the channel (idempotent). Values already sent stay deliverable. */
+  close(): void;
+  /** `true` from the moment `close()` was called. */
+  readonly closed: boolean;
+  [Symbol.asyncIterator](): AsyncIterableIterator<T>;
+}
+
+/** True when `x` is a channel of any flavor. */
+export function isPort(x: unknown): x is Port & Chan<unknown> {
+  return typeof x === 'object' && x !== null && (x as { [PORT]?: unknown })[PORT] === true;
+}

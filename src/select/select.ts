@@ -1,0 +1,235 @@
+/**
+ * `select`: wait on several get and put arms; exactly one completes.
+ *
+ * The pass structure is Go's `selectgo`, on the port protocol (protocol.ts):
+ *   pass 0  validate every arm and option; throw before any arm acts.
+ *   pass 1  try the arms in a uniformly random order (or array order with `priority`) and
+ *           return the first that completes. With `default` and nothing ready, return the
+ *           default now: nothing was registered (Go's poll-only default, not core.async's
+ *           register-then-commit, which leaves dead handlers behind).
+ *   pass 2  park one waiter per arm, all sharing one commit-once flag (the SelectOp).
+ *   pass 3  when a port commits one arm, or the signal aborts, withdraw every other arm at
+ *           once, so losing arms never count toward a channel's pending limit.
+ *
+ * Invariants:
+ *   L1  the SelectOp's `done` flips once; after it no arm of this select is queued anywhere
+ *       (pass 3 runs in the same synchronous step as the flip).
+ *   L2  a select never pairs with itself (protocol P7): pass 1 registers nothing, and pass 2
+ *       only registers.
+ *   L3  the promise settles exactly once: fulfilled by the winning arm, or rejected by the
+ *       abort or by a pending-limit error in pass 2 (after withdrawing the arms parked so far).
+ */
+import { describe, signalOf, undefinedPutError } from '../errors.js';
+import {
+  isPort,
+  NOT_READY,
+  type Chan,
+  type Flag,
+  type GetWaiter,
+  type NotReady,
+  type Port,
+  type PutWaiter,
+} from '../protocol.js';
+
+/** A get arm is a channel; a put arm is a `[channel, value]` pair. */
+export type SelectArm = Chan<any> | readonly [Chan<any>, any];
+
+export interface SelectOptions {
+  /** Try the arms in array order instead of a random order. */
+  priority?: boolean;
+  /** When present (even `undefined`) and no arm is ready: resolve `[default, null]` at once. */
+  default?: unknown;
+  /** Withdraws every arm when aborted; the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/** `[value, chan]`: the value got (or `true`/`false` for a put), and the arm's channel. */
+export type SelectResult = [value: unknown, chan: Chan<any> | null];
+
+/**
+ * Scratch permutation for pass 1. Safe to share: pass 1 is synchronous and never re-enters
+ * `select` (ports run no user code, protocol P3).
+ */
+let order: number[] = [];
+
+/**
+ * Completes exactly one of `ops`: a channel is a get arm, `[chan, value]` a put arm.
+ *
+ * **Cancel safety** If `signal` aborts first, no arm acted: nothing was taken or delivered.
+ *
+ * @returns `[value, chan]` for a get arm (`value` is `undefined` if the channel closed),
+ *   `[true, chan]` / `[false, chan]` for a put arm (false: the channel was closed), or
+ *   `[opts.default, null]`. `chan` is the very object passed in `ops`.
+ * @throws {TypeError} synchronously, for a malformed arm, a put of `undefined`, or an empty
+ *   `ops` without `default`.
+ * @example
+ * const [v, c] = await select([a, b, [out, 42]]);
+ */
+export function select(ops: ReadonlyArray<SelectArm>, opts?: SelectOptions): Promise<SelectResult> {
+  // ---- pass 0: validate everything before any arm acts.
+  if (!Array.isArray(ops)) throw new TypeError(`select: ops must be an array of arms, got ${describe(ops)}`);
+  const signal = opts === undefined ? undefined : signalOf('select', opts);
+  const hasDefault = opts !== undefined && opts !== null && 'default' in opts;
+  const n = ops.length;
+  if (n === 0 && !hasDefault) {
+    throw new TypeError('select: no arms and no default: nothing could ever complete');
+  }
+  for (let i = 0; i < n; i++) validateArm(ops[i], i);
+  if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+
+  // ---- pass 1: the first ready arm in poll order wins.
+  if (opts !== undefined && opts.priority === true) {
+    for (let i = 0; i < n; i++) {
+      const r = tryArm(ops[i]!);
+      if (r !== NOT_READY) return Promise.resolve(resultOf(ops[i]!, r));
+    }
+  } else {
+    // Lazy Fisher–Yates: draw the permutation one position at a time and stop at the
+    // first ready arm, so a select whose first pick is ready pays one random number.
+    if (order.length < n) order = Array.from({ length: n }, (_, i) => i);
+    for (let i = 0; i < n; i++) order[i] = i;
+    for (let i = 0; i < n; i++) {
+      const j = i + Math.floor(Math.random() * (n - i));
+      const k = order[j]!;
+      order[j] = order[i]!;
+      order[i] = k;
+      const r = tryArm(ops[k]!);
+      if (r !== NOT_READY) return Promise.resolve(resultOf(ops[k]!, r));
+    }
+  }
+  if (hasDefault) return Promise.resolve([opts!.default, null]);
+
+  // ---- pass 2 (and 3, in SelectOp.finish / handleEvent).
+  return new SelectOp(ops, signal).park();
+}
+
+function validateArm(arm: unknown, i: number): void {
+  if (isPort(arm)) return;
+  if (Array.isArray(arm)) {
+    if (arm.length !== 2 || !isPort(arm[0])) {
+      throw new TypeError(
+        `select: arm ${i} must be a channel (get) or a [channel, value] pair (put), got an array of length ${arm.length}` +
+          (arm.length === 2 ? ' whose first element is not a channel' : ''),
+      );
+    }
+    if (arm[1] === undefined) throw undefinedPutError(`select: arm ${i}`);
+    return;
+  }
+  throw new TypeError(`select: arm ${i} must be a channel (get) or a [channel, value] pair (put), got ${describe(arm)}`);
+}
+
+function tryArm(arm: SelectArm): unknown | NotReady {
+  if (Array.isArray(arm)) return (arm[0] as unknown as Port).tryPut(arm[1]);
+  return (arm as unknown as Port).tryGet();
+}
+
+function resultOf(arm: SelectArm, value: unknown): SelectResult {
+  return [value, Array.isArray(arm) ? (arm[0] as Chan<any>) : (arm as Chan<any>)];
+}
+
+/** One parked select: the commit-once flag of all its arms (core.async's alt-flag). */
+class SelectOp implements Flag {
+  done = false;
+  /** One waiter per arm, in `ops` order. */
+  private readonly arms: (GetArm | PutArm)[];
+  /** Settle the caller's promise; set by the Promise executor. */
+  private resolve!: (result: SelectResult) => void;
+  private reject!: (reason: unknown) => void;
+
+  constructor(
+    ops: ReadonlyArray<SelectArm>,
+    /** The caller's signal, if any. */
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.arms = ops.map((arm) =>
+      Array.isArray(arm) ? new PutArm(this, arm[0] as Chan<any>, arm[1]) : new GetArm(this, arm as Chan<any>),
+    );
+  }
+
+  /** Pass 2: parks every arm. Each park may complete at once (protocol P5). */
+  park(): Promise<SelectResult> {
+    const promise = new Promise<SelectResult>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    for (const arm of this.arms) {
+      try {
+        arm.park();
+      } catch (err) {
+        // L3: a pending-limit error; undo what was parked and report it.
+        this.done = true;
+        this.withdrawAll(null);
+        return Promise.reject(err);
+      }
+      if (this.done) return promise;
+    }
+    if (this.signal !== undefined) this.signal.addEventListener('abort', this);
+    return promise;
+  }
+
+  /** Called by the winning arm, after its port set `done` (P1). Pass 3. */
+  finish(winner: GetArm | PutArm, value: unknown): void {
+    this.withdrawAll(winner);
+    if (this.signal !== undefined) this.signal.removeEventListener('abort', this);
+    this.resolve([value, winner.chan]);
+  }
+
+  /** The signal aborted: withdraw every arm and reject, unless an arm already won (L1). */
+  handleEvent(): void {
+    if (this.done) return;
+    this.done = true;
+    this.withdrawAll(null);
+    this.reject(this.signal!.reason);
+  }
+
+  private withdrawAll(except: GetArm | PutArm | null): void {
+    for (const arm of this.arms) if (arm !== except) arm.withdraw();
+  }
+}
+
+/** A get arm's waiter; its flag is the select. */
+class GetArm implements GetWaiter {
+  next: GetWaiter | null = null;
+  prev: GetWaiter | null = null;
+  queued = false;
+
+  constructor(
+    readonly flag: SelectOp,
+    /** The channel object the caller passed (returned in the result). */
+    readonly chan: Chan<any>,
+  ) {}
+
+  park(): void {
+    (this.chan as unknown as Port).parkGet(this);
+  }
+  withdraw(): void {
+    (this.chan as unknown as Port).withdrawGet(this);
+  }
+  completeGet(value: unknown): void {
+    this.flag.finish(this, value);
+  }
+}
+
+/** A put arm's waiter; its flag is the select. */
+class PutArm implements PutWaiter {
+  next: PutWaiter | null = null;
+  prev: PutWaiter | null = null;
+  queued = false;
+
+  constructor(
+    readonly flag: SelectOp,
+    readonly chan: Chan<any>,
+    /** The value offered; validated not undefined in pass 0. */
+    readonly value: unknown,
+  ) {}
+
+  park(): void {
+    (this.chan as unknown as Port).parkPut(this);
+  }
+  withdraw(): void {
+    (this.chan as unknown as Port).withdrawPut(this);
+  }
+  completePut(ok: boolean): void {
+    this.flag.finish(this, ok);
+  }
+}
