@@ -23,6 +23,7 @@ import { describe, signalOf, undefinedPutError } from '../errors.js';
 import {
   isPort,
   NOT_READY,
+  PORT,
   type Chan,
   type Flag,
   type GetWaiter,
@@ -74,7 +75,10 @@ export function select(ops: ReadonlyArray<SelectArm>, opts?: SelectOptions): Pro
   if (n === 0 && !hasDefault) {
     throw new TypeError('select: no arms and no default: nothing could ever complete');
   }
-  for (let i = 0; i < n; i++) validateArm(ops[i], i);
+  for (let i = 0; i < n; i++) {
+    const arm = ops[i];
+    if (arm == null || (arm as Branded)[PORT] !== true) validatePutArm(arm, i);
+  }
   if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
 
   // ---- pass 1: the first ready arm in poll order wins.
@@ -83,18 +87,38 @@ export function select(ops: ReadonlyArray<SelectArm>, opts?: SelectOptions): Pro
       const r = tryArm(ops[i]!);
       if (r !== NOT_READY) return Promise.resolve(resultOf(ops[i]!, r));
     }
-  } else {
+  } else if (n > 0) {
     // Lazy Fisher–Yates: draw the permutation one position at a time and stop at the
-    // first ready arm, so a select whose first pick is ready pays one random number.
-    if (order.length < n) order = Array.from({ length: n }, (_, i) => i);
-    for (let i = 0; i < n; i++) order[i] = i;
+    // first ready arm. The positions come from one Math.random() read as mixed-radix digits:
+    // for uniform r in [0, 1), floor(r * m) is uniform in [0, m) and the fraction r * m - j is
+    // again uniform and independent of it. Each digit uses up log2(m) of the double's 53 bits,
+    // so a fresh number is drawn once the digits drawn from the current one span over 2^24.
+    const perm = n <= order.length ? order : (order = Array.from({ length: n }, (_, i) => i));
+    for (let i = 0; i < n; i++) perm[i] = i;
+    let digits = Math.random();
+    let span = 1;
     for (let i = 0; i < n; i++) {
-      const j = i + Math.floor(Math.random() * (n - i));
-      const k = order[j]!;
-      order[j] = order[i]!;
-      order[i] = k;
-      const r = tryArm(ops[k]!);
-      if (r !== NOT_READY) return Promise.resolve(resultOf(ops[k]!, r));
+      const m = n - i;
+      if (span * m > 0x1000000) {
+        digits = Math.random();
+        span = 1;
+      }
+      span *= m;
+      digits *= m;
+      const d = Math.floor(digits);
+      digits -= d;
+      const j = i + d;
+      const k = perm[j]!;
+      perm[j] = perm[i]!;
+      perm[i] = k;
+      const arm = ops[k] as unknown as Port & Branded & readonly [Port, unknown];
+      if (arm[PORT] === true) {
+        const r = arm.tryGet();
+        if (r !== NOT_READY) return Promise.resolve([r, arm as unknown as Chan<any>]);
+      } else {
+        const r = arm[0].tryPut(arm[1]);
+        if (r !== NOT_READY) return Promise.resolve([r, arm[0] as unknown as Chan<any>]);
+      }
     }
   }
   if (hasDefault) return Promise.resolve([opts!.default, null]);
@@ -103,8 +127,8 @@ export function select(ops: ReadonlyArray<SelectArm>, opts?: SelectOptions): Pro
   return new SelectOp(ops, signal).park();
 }
 
-function validateArm(arm: unknown, i: number): void {
-  if (isPort(arm)) return;
+/** Pass 0 for an arm that is not a channel: it must be a `[channel, value]` put arm. */
+function validatePutArm(arm: unknown, i: number): void {
   if (Array.isArray(arm)) {
     if (arm.length !== 2 || !isPort(arm[0])) {
       throw new TypeError(
@@ -118,13 +142,16 @@ function validateArm(arm: unknown, i: number): void {
   throw new TypeError(`select: arm ${i} must be a channel (get) or a [channel, value] pair (put), got ${describe(arm)}`);
 }
 
+/** A channel carries the PORT brand; a put arm (an array) does not. */
+type Branded = { [PORT]?: unknown };
+
 function tryArm(arm: SelectArm): unknown | NotReady {
-  if (Array.isArray(arm)) return (arm[0] as unknown as Port).tryPut(arm[1]);
-  return (arm as unknown as Port).tryGet();
+  if ((arm as Branded)[PORT] === true) return (arm as unknown as Port).tryGet();
+  return ((arm as readonly unknown[])[0] as Port).tryPut((arm as readonly unknown[])[1]);
 }
 
 function resultOf(arm: SelectArm, value: unknown): SelectResult {
-  return [value, Array.isArray(arm) ? (arm[0] as Chan<any>) : (arm as Chan<any>)];
+  return [value, (arm as Branded)[PORT] === true ? (arm as Chan<any>) : (arm as readonly [Chan<any>, unknown])[0]];
 }
 
 /** One parked select: the commit-once flag of all its arms (core.async's alt-flag). */
