@@ -46,6 +46,19 @@ export function channelContract(flavor: string, make: ChanFactory): void {
         check(c);
       });
 
+      test('a get that frees buffer space lets the oldest waiting put in at once', async () => {
+        const c = make<number>(capacity);
+        await fill(c, capacity);
+        const first = track(c.put(1));
+        const second = track(c.put(2));
+        await c.get();
+        check(c);
+        await flush();
+        expect(first.value).toBe(true);
+        expect(second.settled).toBe(false);
+        if (capacity > 0) expect(c.offer(3)).toBe(false); // the freed slot went to the waiting put
+      });
+
       test('one putter\'s values arrive in order (FIFO)', async () => {
         const c = make<number>(capacity);
         const n = 50;
