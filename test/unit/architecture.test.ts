@@ -1,0 +1,58 @@
+/**
+ * Dependency rules of src/ (DESIGN.md): the layers may only import what they are allowed to,
+ * so that the in-thread core never grows a dependency on the cross-thread flavor, and the
+ * combinators work on any flavor through the port protocol alone.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+
+const src = fileURLToPath(new URL('../../src/', import.meta.url));
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Top-level folder (or file) under src/ that an import specifier resolves into. */
+function layerOf(fromFile: string, specifier: string): string | null {
+  if (!specifier.startsWith('.')) return null; // node: builtins
+  const target = relative(src, join(fromFile, '..', specifier));
+  return target.split(/[\\/]/)[0]!.replace(/\.js$/, '');
+}
+
+/** layer -> layers it must never import. */
+const forbidden: Record<string, string[]> = {
+  core: ['shared', 'ops', 'demo'],
+  select: ['shared', 'core', 'ops', 'demo'],
+  codec: ['shared', 'core', 'select', 'ops', 'demo'],
+  ops: ['shared', 'demo'],
+  protocol: ['core', 'select', 'shared', 'codec', 'ops', 'demo'],
+  errors: ['core', 'select', 'shared', 'codec', 'ops', 'demo'],
+};
+
+test('src/ layers import only what DESIGN.md allows, and nothing at runtime from npm', () => {
+  const violations: string[] = [];
+  let checked = 0;
+  for (const file of sourceFiles(src)) {
+    const layer = relative(src, file).split(/[\\/]/)[0]!.replace(/\.ts$/, '');
+    const text = readFileSync(file, 'utf8');
+    for (const [, specifier] of text.matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)) {
+      checked++;
+      if (!specifier!.startsWith('.') && !specifier!.startsWith('node:')) {
+        violations.push(`${relative(src, file)} imports the package ${specifier}`);
+        continue;
+      }
+      const target = layerOf(file, specifier!);
+      if (target !== null && forbidden[layer]?.includes(target)) {
+        violations.push(`${relative(src, file)} (${layer}) imports ${specifier} (${target})`);
+      }
+    }
+  }
+  expect(checked).toBeGreaterThan(15); // the parser does see the imports
+  expect(violations).toEqual([]);
+});
