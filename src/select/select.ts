@@ -82,7 +82,8 @@ export function select(ops: ReadonlyArray<SelectArm>, opts?: SelectOptions): Pro
   if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
 
   // ---- pass 1: the first ready arm in poll order wins.
-  if (opts !== undefined && opts.priority === true) {
+  const priority = opts !== undefined && opts.priority === true;
+  if (priority) {
     for (let i = 0; i < n; i++) {
       const r = tryArm(ops[i]!);
       if (r !== NOT_READY) return Promise.resolve(resultOf(ops[i]!, r));
@@ -123,8 +124,10 @@ export function select(ops: ReadonlyArray<SelectArm>, opts?: SelectOptions): Pro
   }
   if (hasDefault) return Promise.resolve([opts!.default, null]);
 
-  // ---- pass 2 (and 3, in SelectOp.finish / handleEvent).
-  return new SelectOp(ops, signal).park();
+  // ---- pass 2 (and 3, in SelectOp.finish / handleEvent). Park in the poll order just used,
+  // so that when several arms wait on one channel (`[[c, 1], [c, 0]]`) the one a later
+  // counterpart finds first is random too (Go's TestPseudoRandomSend).
+  return new SelectOp(ops, signal).park(priority ? null : order);
 }
 
 /** Pass 0 for an arm that is not a channel: it must be a `[channel, value]` put arm. */
@@ -173,15 +176,19 @@ class SelectOp implements Flag {
     );
   }
 
-  /** Pass 2: parks every arm. Each park may complete at once (protocol P5). */
-  park(): Promise<SelectResult> {
+  /**
+   * Pass 2: parks every arm, in `pollOrder` (indices into the arms) or else array order.
+   * Each park may complete at once (protocol P5).
+   */
+  park(pollOrder: readonly number[] | null): Promise<SelectResult> {
     const promise = new Promise<SelectResult>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
-    for (const arm of this.arms) {
+    const arms = this.arms;
+    for (let i = 0; i < arms.length; i++) {
       try {
-        arm.park();
+        arms[pollOrder === null ? i : pollOrder[i]!]!.park();
       } catch (err) {
         // L3: a pending-limit error; undo what was parked and report it.
         this.done = true;
