@@ -63,17 +63,21 @@ export interface Linked<W> {
 /** A parked get: one arm of a select, or a plain `get()`. */
 export interface GetWaiter<T = unknown> extends Linked<GetWaiter<T>> {
   readonly flag: Flag;
-  /** Delivers the value (`undefined`: the channel closed). Called after `flag.done = true`. */
-  completeGet(value: T | undefined): void;
+  /**
+   * Delivers the value (`undefined`: the channel closed). Called after `flag.done = true`.
+   * `late`: fulfil one microtask late, because the completing party can make progress right
+   * away (buffer space or values it can use next); see select/settle.ts.
+   */
+  completeGet(value: T | undefined, late: boolean): void;
 }
 
-/** A parked put: one arm of a select, or a plain `put()`. */
+/** A parked put: one arm of a select, or a plain `put()`. `late` as for GetWaiter. */
 export interface PutWaiter<T = unknown> extends Linked<PutWaiter<T>> {
   readonly flag: Flag;
   /** The value to hand over; never `undefined`. */
   readonly value: T;
   /** `true`: the value was taken; `false`: discarded because the channel closed. */
-  completePut(ok: boolean): void;
+  completePut(ok: boolean, late: boolean): void;
 }
 
 /** What `select` needs from a channel. Internal: users see `Chan<T>`. */

@@ -98,7 +98,7 @@ export class Channel<T> implements Chan<T>, Port<T> {
     // C2: parked gets exist only when nothing is buffered, so they all see the close (C4).
     for (let w = this.getq.shift(); w !== null; w = this.getq.shift()) {
       w.flag.done = true;
-      w.completeGet(undefined);
+      w.completeGet(undefined, false);
     }
   }
 
@@ -126,7 +126,7 @@ export class Channel<T> implements Chan<T>, Port<T> {
     const w = this.getq.shift();
     if (w === null) return NOT_READY;
     w.flag.done = true;
-    w.completeGet(value);
+    w.completeGet(value, false); // a rendezvous: the putter has nothing to run ahead into
     return true;
   }
 
@@ -144,7 +144,7 @@ export class Channel<T> implements Chan<T>, Port<T> {
     const w = this.putq.shift();
     if (w !== null) {
       w.flag.done = true;
-      w.completePut(true);
+      w.completePut(true, false);
       return w.value;
     }
     return this.isClosed ? undefined : NOT_READY;
@@ -176,7 +176,7 @@ export class Channel<T> implements Chan<T>, Port<T> {
       const w = this.getq.shift();
       if (w === null) return;
       w.flag.done = true;
-      w.completeGet(buffer.remove());
+      w.completeGet(buffer.remove(), true);
     }
   }
 
@@ -187,7 +187,7 @@ export class Channel<T> implements Chan<T>, Port<T> {
       if (w === null) return;
       w.flag.done = true;
       buffer.add(w.value);
-      w.completePut(true);
+      w.completePut(true, true);
     }
   }
 

@@ -20,6 +20,7 @@
  *       abort or by a pending-limit error in pass 2 (after withdrawing the arms parked so far).
  */
 import { describe, signalOf, undefinedPutError } from '../errors.js';
+import { fulfil } from './settle.js';
 import {
   isPort,
   NOT_READY,
@@ -202,10 +203,10 @@ class SelectOp implements Flag {
   }
 
   /** Called by the winning arm, after its port set `done` (P1). Pass 3. */
-  finish(winner: GetArm | PutArm, value: unknown): void {
+  finish(winner: GetArm | PutArm, value: unknown, late: boolean): void {
     this.withdrawAll(winner);
     if (this.signal !== undefined) this.signal.removeEventListener('abort', this);
-    this.resolve([value, winner.chan]);
+    fulfil(this.resolve, [value, winner.chan] as SelectResult, late);
   }
 
   /** The signal aborted: withdraw every arm and reject, unless an arm already won (L1). */
@@ -239,8 +240,8 @@ class GetArm implements GetWaiter {
   withdraw(): void {
     (this.chan as unknown as Port).withdrawGet(this);
   }
-  completeGet(value: unknown): void {
-    this.flag.finish(this, value);
+  completeGet(value: unknown, late: boolean): void {
+    this.flag.finish(this, value, late);
   }
 }
 
@@ -263,7 +264,7 @@ class PutArm implements PutWaiter {
   withdraw(): void {
     (this.chan as unknown as Port).withdrawPut(this);
   }
-  completePut(ok: boolean): void {
-    this.flag.finish(this, ok);
+  completePut(ok: boolean, late: boolean): void {
+    this.flag.finish(this, ok, late);
   }
 }

@@ -10,6 +10,7 @@
  *       so a long-lived signal does not accumulate listeners.
  */
 import type { Flag, GetWaiter, Port, PutWaiter } from '../protocol.js';
+import { fulfil } from './settle.js';
 
 /** A parked plain `get()`. Also the AbortSignal listener (`handleEvent`), to avoid a closure. */
 class GetOp<T> implements GetWaiter<T>, Flag {
@@ -30,9 +31,9 @@ class GetOp<T> implements GetWaiter<T>, Flag {
     private readonly signal: AbortSignal | undefined,
   ) {}
 
-  completeGet(value: T | undefined): void {
+  completeGet(value: T | undefined, late: boolean): void {
     if (this.signal !== undefined) this.signal.removeEventListener('abort', this);
-    this.resolve(value);
+    fulfil(this.resolve, value, late);
   }
 
   /** The signal aborted: withdraw and reject, unless a port committed us first (S1). */
@@ -61,9 +62,9 @@ class PutOp<T> implements PutWaiter<T>, Flag {
     private readonly signal: AbortSignal | undefined,
   ) {}
 
-  completePut(ok: boolean): void {
+  completePut(ok: boolean, late: boolean): void {
     if (this.signal !== undefined) this.signal.removeEventListener('abort', this);
-    this.resolve(ok);
+    fulfil(this.resolve, ok, late);
   }
 
   handleEvent(): void {
