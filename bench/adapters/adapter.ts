@@ -15,14 +15,17 @@ export interface Contender {
   readonly name: string;
   /** How this contender deviates from the scenario as written, printed as a footnote. */
   readonly notes?: Partial<Record<ScenarioId, string>>;
+  /** A baseline written here, not a library: never counted as "the fastest peer". */
+  readonly baseline?: boolean;
+  // Function-valued properties, not methods: the runner calls them detached from the object.
   /** 1 producer → 1 consumer over a channel of `capacity`, values 0..n-1, every op awaited. */
-  buffered?(n: number, capacity: number): Transfer;
+  readonly buffered?: (n: number, capacity: number) => Transfer;
   /** As `buffered`, over a rendezvous channel (or the closest thing the contender has). */
-  unbuffered?(n: number): Transfer;
+  readonly unbuffered?: (n: number) => Transfer;
   /** 4 producers, each into its own channel; 1 consumer selects over all 4. */
-  select4?(nPerChan: number, capacity: number): Transfer;
+  readonly select4?: (nPerChan: number, capacity: number) => Transfer;
   /** The select4 workload without select: 4 producers into one channel, plain gets. */
-  plainGet4?(nPerChan: number, capacity: number): Transfer;
+  readonly plainGet4?: (nPerChan: number, capacity: number) => Transfer;
 }
 
 /**

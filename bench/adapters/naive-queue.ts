@@ -67,6 +67,7 @@ function pipe(q: NaiveQueue<number>, n: number) {
 
 export const naiveQueue: Contender = {
   name: NAME,
+  baseline: true,
   buffered: (n, capacity) => pipe(new NaiveQueue<number>(capacity), n),
   unbuffered: (n) => pipe(new NaiveQueue<number>(0), n),
 };

@@ -1,7 +1,7 @@
-import { chan, select } from '../../src/index.js';
+import { chan, select, type Chan } from '../../src/index.js';
 import { finishTransfer, FOUR_PRODUCERS, type Contender, type Tally } from './adapter.js';
 
-type NumberChan = ReturnType<typeof chan<number>>;
+type NumberChan = Chan<number>;
 
 const NAME = 'sabchan';
 

@@ -45,7 +45,8 @@ export const thingCsp: Contender = {
   notes: {
     buffered: WRITE_WAITS_FOR_READ,
     unbuffered:
-      '@thi.ng/csp has no rendezvous channel (its buffers need capacity >= 1): measured with `channel(1)`.',
+      '@thi.ng/csp has no rendezvous channel (its buffers need capacity >= 1): ' +
+      'measured with `channel(1)`.',
     select: WRITE_WAITS_FOR_READ,
   },
   buffered: (n, capacity) => pipe(channel<number>(capacity), n),
