@@ -1,0 +1,143 @@
+/**
+ * THE byte layout of a shared channel's SharedArrayBuffer (layout version 1.0). This is the
+ * only file in src/ that knows an offset. native-layout/SPEC.md describes the same layout in
+ * prose and native-layout/sabchan_layout.h is generated from this file
+ * (`npm run gen:layout`); a test regenerates the header and fails on any difference.
+ *
+ * Conventions: little-endian (the platform's; every engine that runs this is), 32-bit words.
+ * `IDX_*` is an Int32Array index (byte offset / 4), `OFF_*` a byte offset, `SZ_*` a size in
+ * bytes, `FLAG_*` a bit. Each group of words written by a different party sits in its own
+ * 128-byte block so that writers do not share a cache line (128 covers adjacent-line prefetch
+ * on x86 and the 128-byte lines of Apple and large ARM cores).
+ *
+ * Positions are free-running 31-bit counters (they wrap from 2^31 - 1 to 0): bit 31 of
+ * PROD_HEAD is the CLOSED flag, so a producer's reserving compare-and-swap fails once the
+ * channel is closed (a put either entered the ring before the close or resolves false).
+ */
+
+/** "SCH1" as a little-endian u32: the first word of every channel buffer. */
+export const MAGIC = 0x31484353;
+/** Bumped on any incompatible change; `attach` refuses a newer major. */
+export const VERSION_MAJOR = 1;
+/** Bumped on compatible additions (a reader of an older minor ignores what it does not know). */
+export const VERSION_MINOR = 0;
+
+/** Size of the header that starts every channel buffer; the data region follows it. */
+export const SZ_HEADER = 1024;
+/** Alignment of the hot-word blocks. */
+export const SZ_BLOCK = 128;
+
+// ---- block A (bytes 0-127): configuration, written once by the creator before sharing.
+/** MAGIC. */
+export const IDX_MAGIC = 0;
+/** (VERSION_MAJOR << 16) | VERSION_MINOR. */
+export const IDX_VERSION = 1;
+/** What the data region holds: one of KIND_*. */
+export const IDX_KIND = 2;
+/** Element type of a numeric lane: one of LANE_*. */
+export const IDX_LANE = 3;
+/** Slots in the data region: a power of two, >= the logical capacity, <= 2^30. */
+export const IDX_SLOTS = 4;
+/** Logical capacity: values the ring may hold (0: rendezvous, which uses one slot). */
+export const IDX_CAPACITY = 5;
+/** What a put does when the ring is full: one of POLICY_*. */
+export const IDX_POLICY = 6;
+/** Byte offset of the data region (SZ_HEADER in version 1). */
+export const IDX_DATA_OFFSET = 7;
+/** Bytes per slot. */
+export const IDX_SLOT_BYTES = 8;
+/** A random non-zero id, fixed at creation: names the channel in errors and lock order. */
+export const IDX_CHANNEL_ID = 9;
+// words 10-31 reserved (zero).
+
+// ---- block B (bytes 128-255): producer positions, written by producers.
+/** Next position a producer may reserve; bit 31 is FLAG_CLOSED. Reserved by CAS. */
+export const IDX_PROD_HEAD = 32;
+/** Every position below it holds a published value. Producers advance it in reservation order. */
+export const IDX_PROD_TAIL = 33;
+
+// ---- block C (bytes 256-383): consumer positions, written by consumers.
+/** Next position a consumer may reserve. Reserved by CAS. */
+export const IDX_CONS_HEAD = 64;
+/** Every position below it has been read and its slot is free. Advanced in reservation order. */
+export const IDX_CONS_TAIL = 65;
+
+// ---- block D (bytes 384-511): consumers waiting for values.
+/** Threads (or async watchers) about to sleep or asleep waiting for a value or the close. */
+export const IDX_RX_SLEEPERS = 96;
+/** Futex word those consumers wait on; bumped by a producer that saw RX_SLEEPERS != 0. */
+export const IDX_RX_EPOCH = 97;
+
+// ---- block E (bytes 512-639): producers waiting for space (or a rendezvous put for its taker).
+/** Threads (or async watchers) about to sleep or asleep waiting for space or a take. */
+export const IDX_TX_SLEEPERS = 128;
+/** Futex word those producers wait on; bumped by a consumer that saw TX_SLEEPERS != 0. */
+export const IDX_TX_EPOCH = 129;
+
+// ---- block F (bytes 640-767): reserved for select across threads (layout 1.x, next issue):
+// per-channel waiter bitmasks of thread ids (128 ids each), so a parked select rings one
+// doorbell per thread instead of waiting on each channel's epoch.
+/** First of 4 words: bit t set = thread t has a select waiting to receive here. */
+export const IDX_RX_SELECT_MASK = 160;
+/** First of 4 words: bit t set = thread t has a select waiting to send here. */
+export const IDX_TX_SELECT_MASK = 164;
+/** Words in each select mask (128 thread ids). */
+export const SELECT_MASK_WORDS = 4;
+
+// ---- block G (bytes 768-895): lifecycle.
+/** FLAG_STATE_* bits; only ever gain bits. */
+export const IDX_STATE = 192;
+/** Why the channel closed: one of CLOSE_REASON_*. Written before FLAG_CLOSED is set. */
+export const IDX_CLOSE_REASON = 193;
+// words 194-223 reserved (zero); block H (bytes 896-1023) reserved for statistics.
+
+/** Total Int32 words in the header. */
+export const HEADER_WORDS = SZ_HEADER / 4;
+
+// ---- flags and codes
+/** Bit 31 of PROD_HEAD: the channel is closed; no new reservation can succeed. */
+export const FLAG_CLOSED = 0x80000000 | 0;
+/** Positions are 31-bit: mask a PROD_HEAD word with this to get the position. */
+export const POSITION_MASK = 0x7fffffff;
+
+export const KIND_NUMERIC = 1;
+
+export const POLICY_BLOCK = 0;
+export const POLICY_SLIDING = 1;
+export const POLICY_DROPPING = 2;
+
+export const CLOSE_REASON_NONE = 0;
+/** close() was called. */
+export const CLOSE_REASON_CLOSED = 1;
+
+/** Lane codes, in the order of the LANES table. */
+export const LANE_F64 = 0;
+export const LANE_F32 = 1;
+export const LANE_I32 = 2;
+export const LANE_U32 = 3;
+export const LANE_I16 = 4;
+export const LANE_U16 = 5;
+export const LANE_I8 = 6;
+export const LANE_U8 = 7;
+
+/** Largest number of slots (2^30) so that position differences fit 31-bit arithmetic. */
+export const MAX_SLOTS = 2 ** 30;
+
+/** The element types of numeric lanes: code, bytes per slot, and the integer range if any. */
+export const LANES = {
+  f64: { code: LANE_F64, bytes: 8, min: -Infinity, max: Infinity, integer: false },
+  f32: { code: LANE_F32, bytes: 4, min: -Infinity, max: Infinity, integer: false },
+  i32: { code: LANE_I32, bytes: 4, min: -(2 ** 31), max: 2 ** 31 - 1, integer: true },
+  u32: { code: LANE_U32, bytes: 4, min: 0, max: 2 ** 32 - 1, integer: true },
+  i16: { code: LANE_I16, bytes: 2, min: -(2 ** 15), max: 2 ** 15 - 1, integer: true },
+  u16: { code: LANE_U16, bytes: 2, min: 0, max: 2 ** 16 - 1, integer: true },
+  i8: { code: LANE_I8, bytes: 1, min: -(2 ** 7), max: 2 ** 7 - 1, integer: true },
+  u8: { code: LANE_U8, bytes: 1, min: 0, max: 2 ** 8 - 1, integer: true },
+} as const;
+
+export type LaneType = keyof typeof LANES;
+
+/** Bytes of a numeric channel buffer with `slots` slots of `slotBytes`. */
+export function bufferBytes(slots: number, slotBytes: number): number {
+  return SZ_HEADER + slots * slotBytes;
+}
