@@ -50,3 +50,27 @@ export function signalOf(where: string, opts: unknown): AbortSignal | undefined 
   }
   return signal as AbortSignal;
 }
+
+/** A sync call's `timeout` expired before it could complete; nothing was transferred. */
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
+  constructor(where: string, ms: number) {
+    super(`${where}: timed out after ${ms} ms; nothing was transferred`);
+  }
+}
+
+/** `attach` was given something that is not a usable shared channel. */
+export class AttachError extends Error {
+  override name = 'AttachError';
+}
+
+/** Validates a `{ timeout }` option of a sync call: a number >= 0 (ms) or absent. */
+export function timeoutOf(where: string, opts: unknown): number | undefined {
+  if (opts === undefined || opts === null) return undefined;
+  if (typeof opts !== 'object') throw new TypeError(`${where}: options must be an object, got ${describe(opts)}`);
+  const t = (opts as { timeout?: unknown }).timeout;
+  if (t === undefined) return undefined;
+  if (typeof t !== 'number') throw new TypeError(`${where}: options.timeout must be a number of milliseconds, got ${describe(t)}`);
+  if (!(t >= 0)) throw new RangeError(`${where}: options.timeout must be >= 0 milliseconds, got ${t}`);
+  return t;
+}

@@ -11,3 +11,10 @@ export type { SelectArm, SelectOptions, SelectResult } from './select/select.js'
 export { PendingLimitError } from './errors.js';
 export { MAX_PENDING } from './protocol.js';
 export type { Chan, WaitOptions } from './protocol.js';
+export { sharedChan, attach } from './shared/create.js';
+export type { SharedChanOptions } from './shared/create.js';
+export { SharedChan } from './shared/shared-chan.js';
+export type { NumericArray } from './shared/shared-chan.js';
+export type { SharedChanHandle, Policy } from './shared/handle.js';
+export type { LaneType } from './shared/layout.js';
+export { TimeoutError, AttachError } from './errors.js';

@@ -28,7 +28,10 @@
  *       registers); callers MUST check `flag.done` after each park. `park*` throws
  *       `PendingLimitError` when MAX_PENDING live waiters of that direction are queued.
  *   P6  `withdraw*` of a waiter that is not queued (never parked, already completed or
- *       already withdrawn) MUST be a no-op.
+ *       already withdrawn) MUST be a no-op. `withdraw*` returns false only when it is too late:
+ *       the transfer already happened and the port will complete the waiter (a cross-thread
+ *       rendezvous put whose value a consumer has already reserved). In-thread ports always
+ *       return true.
  *   P7  A port MUST NOT pair a put waiter with a get waiter that share one flag (a select
  *       never pairs with itself). In-thread this holds by construction: pass 1 runs before
  *       anything is parked and pass 2 never matches, so a select's own waiters never meet.
@@ -87,8 +90,13 @@ export interface Port<T = unknown> {
   tryPut(value: T): boolean | NotReady;
   parkGet(waiter: GetWaiter<T>): void;
   parkPut(waiter: PutWaiter<T>): void;
-  withdrawGet(waiter: GetWaiter<T>): void;
-  withdrawPut(waiter: PutWaiter<T>): void;
+  withdrawGet(waiter: GetWaiter<T>): boolean;
+  withdrawPut(waiter: PutWaiter<T>): boolean;
+  /**
+   * False when this port cannot take part in a select as a put arm yet (a cross-thread
+   * rendezvous needs a two-phase claim); `select` then refuses such an arm up front.
+   */
+  readonly selectablePut: boolean;
 }
 
 /** Options every waiting operation accepts. */

@@ -36,8 +36,8 @@ import {
 } from '../protocol.js';
 import { parkGet, parkPut } from '../select/single.js';
 import { makeBuffer, PromiseBuffer, type Buffer, type BufferSpec } from './buffers.js';
-import { ChanIterator } from './iterator.js';
-import { WaitQueue } from './waitq.js';
+import { ChanIterator } from '../internal/iterator.js';
+import { WaitQueue } from '../internal/waitq.js';
 
 /** Shared settled promises: the put fast path allocates nothing. */
 const RESOLVED_TRUE: Promise<boolean> = Promise.resolve(true);
@@ -45,6 +45,7 @@ const RESOLVED_FALSE: Promise<boolean> = Promise.resolve(false);
 
 export class Channel<T> implements Chan<T>, Port<T> {
   readonly [PORT] = true as const;
+  readonly selectablePut = true;
   /** Storage, or null for an unbuffered (rendezvous) channel. */
   private readonly buffer: Buffer<T> | null;
   /** Parked gets, oldest first (C1, C2). */
@@ -160,12 +161,14 @@ export class Channel<T> implements Chan<T>, Port<T> {
     this.putq.push(waiter);
   }
 
-  withdrawGet(waiter: GetWaiter<T>): void {
+  withdrawGet(waiter: GetWaiter<T>): boolean {
     this.getq.remove(waiter);
+    return true;
   }
 
-  withdrawPut(waiter: PutWaiter<T>): void {
+  withdrawPut(waiter: PutWaiter<T>): boolean {
     this.putq.remove(waiter);
+    return true;
   }
 
   // ---- internals ----------------------------------------------------------------------------

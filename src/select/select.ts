@@ -141,6 +141,12 @@ function validatePutArm(arm: unknown, i: number): void {
       );
     }
     if (arm[1] === undefined) throw undefinedPutError(`select: arm ${i}`);
+    if (!(arm[0] as Port).selectablePut) {
+      throw new TypeError(
+        `select: arm ${i} puts to a cross-thread rendezvous channel (capacity 0), which select cannot do yet; ` +
+          'give the channel a capacity, or use put()',
+      );
+    }
     return;
   }
   throw new TypeError(`select: arm ${i} must be a channel (get) or a [channel, value] pair (put), got ${describe(arm)}`);
@@ -262,6 +268,7 @@ class PutArm implements PutWaiter {
     (this.chan as unknown as Port).parkPut(this);
   }
   withdraw(): void {
+    // Always succeeds: ports that could refuse (selectablePut false) are refused in pass 0.
     (this.chan as unknown as Port).withdrawPut(this);
   }
   completePut(ok: boolean, late: boolean): void {

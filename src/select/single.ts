@@ -39,8 +39,8 @@ class GetOp<T> implements GetWaiter<T>, Flag {
   /** The signal aborted: withdraw and reject, unless a port committed us first (S1). */
   handleEvent(): void {
     if (this.done) return;
-    this.done = true;
     this.port.withdrawGet(this);
+    this.done = true;
     this.reject(this.signal!.reason);
   }
 }
@@ -69,8 +69,8 @@ class PutOp<T> implements PutWaiter<T>, Flag {
 
   handleEvent(): void {
     if (this.done) return;
+    if (!this.port.withdrawPut(this)) return; // too late: the value was taken; P6
     this.done = true;
-    this.port.withdrawPut(this);
     this.reject(this.signal!.reason);
   }
 }

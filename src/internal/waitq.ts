@@ -29,6 +29,11 @@ export class WaitQueue<W extends Linked<W>> {
     this.length++;
   }
 
+  /** The oldest waiter, left in place, or null when empty. */
+  first(): W | null {
+    return this.head;
+  }
+
   /** Removes and returns the oldest waiter, or null when empty. */
   shift(): W | null {
     const w = this.head;

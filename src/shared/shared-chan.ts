@@ -1,0 +1,464 @@
+/**
+ * SharedChan: a channel of numbers in a SharedArrayBuffer, usable from every thread that
+ * attached it, with the same semantics as an in-thread channel (API.md sections 2 and 4).
+ *
+ * One SharedChan object per thread and buffer (`attach` returns the same object for the same
+ * buffer). Below it sits the lock-free ring (./ring.ts), shared by all threads; in it, this
+ * thread's parked operations wait in local FIFO queues, served from the ring when an
+ * EpochWatcher (./wait.ts) sees the other side move. The Promise facade never blocks the
+ * thread; the *Sync methods block it (Atomics.wait).
+ *
+ * Invariants (per thread; protocol.ts P1–P7 hold as for in-thread channels):
+ *   H1  FIFO per thread: an operation never overtakes an older parked operation of the same
+ *       direction in this thread (every try serves the local queue first), so one producer's
+ *       values enter the ring, and therefore arrive, in the order it put them.
+ *   H2  a parked put leaves `putq` only by entering the ring or by completing false (closed).
+ *       A rendezvous put that entered the ring waits in `handoffs` until a consumer's commit
+ *       passes its position (it completes true) or it reclaims its value (withdrawn).
+ *   H3  the watchers are armed (counted in the ring's SLEEPERS, holding the process alive)
+ *       exactly while their side has parked operations in this thread.
+ *   H4  a put that had not entered the ring when the channel closed resolves false; values in
+ *       the ring at the close are still delivered (ring.ts R3).
+ */
+import { describe, PendingLimitError, signalOf, timeoutOf } from '../errors.js';
+import { ChanIterator } from '../internal/iterator.js';
+import { WaitQueue } from '../internal/waitq.js';
+import {
+  MAX_PENDING,
+  NOT_READY,
+  PORT,
+  type Chan,
+  type Flag,
+  type GetWaiter,
+  type NotReady,
+  type Port,
+  type PutWaiter,
+  type WaitOptions,
+} from '../protocol.js';
+import { parkGet, parkPut } from '../select/single.js';
+import { handleOf, type ChannelConfig, type Policy, type SharedChanHandle } from './handle.js';
+import { checkLaneValue, checkLaneValues, laneView } from './lanes.js';
+import {
+  HEADER_WORDS,
+  IDX_RX_EPOCH,
+  IDX_RX_SLEEPERS,
+  IDX_TX_EPOCH,
+  IDX_TX_SLEEPERS,
+  SZ_HEADER,
+  type LaneType,
+} from './layout.js';
+import { CLOSED, NumericRing, type Lane } from './ring.js';
+import { blockUntil, EpochWatcher } from './wait.js';
+
+const RESOLVED_TRUE: Promise<boolean> = Promise.resolve(true);
+const RESOLVED_FALSE: Promise<boolean> = Promise.resolve(false);
+
+/** Any typed array `getMany` may fill. */
+export type NumericArray = Lane | Float64Array;
+
+export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
+  readonly [PORT] = true as const;
+  /** Structured-cloneable: postMessage it or pass it in workerData, then `attach` it. */
+  readonly handle: SharedChanHandle;
+  /** Element type of the lane. */
+  readonly type: LaneType;
+  /** Values the channel holds (0: rendezvous). */
+  readonly capacity: number;
+  /** What a put does when the channel is full. */
+  readonly policy: Policy;
+  /** A rendezvous put arm would need a two-phase claim across threads (next issue). */
+  readonly selectablePut: boolean;
+  /** The lock-free ring in the shared buffer. */
+  private readonly ring: NumericRing;
+  /** This thread's parked gets, oldest first. */
+  private readonly getq = new WaitQueue<GetWaiter<T>>();
+  /** This thread's parked puts that have not entered the ring yet, oldest first (H2). */
+  private readonly putq = new WaitQueue<PutWaiter<T>>();
+  /** Rendezvous puts whose value is in the ring, with its position, oldest first (H2). */
+  private readonly handoffs: { waiter: PutWaiter<T>; pos: number }[] = [];
+  /** Wakes this thread's parked gets when producers commit or the channel closes (H3). */
+  private readonly rx: EpochWatcher;
+  /** Wakes this thread's parked puts and handoffs when consumers commit or it closes (H3). */
+  private readonly tx: EpochWatcher;
+
+  /** Use `sharedChan()` or `attach()`. */
+  constructor(buffer: SharedArrayBuffer, config: ChannelConfig) {
+    const words = new Int32Array(buffer, 0, HEADER_WORDS);
+    this.ring = new NumericRing(words, laneView(config.type, buffer, SZ_HEADER, config.slots));
+    this.handle = handleOf(buffer);
+    this.type = config.type;
+    this.capacity = config.capacity;
+    this.policy = config.policy;
+    this.selectablePut = config.capacity > 0;
+    this.rx = new EpochWatcher(words, IDX_RX_SLEEPERS, IDX_RX_EPOCH, () => !this.serveGets());
+    this.tx = new EpochWatcher(words, IDX_TX_SLEEPERS, IDX_TX_EPOCH, () => !this.servePuts());
+  }
+
+  get closed(): boolean {
+    return this.ring.closed;
+  }
+
+  /** Values in the ring now. Staleness: other threads may change it at any moment. */
+  get length(): number {
+    return this.ring.length;
+  }
+
+  // ---- the Chan API (same semantics as in-thread channels) ----------------------------------
+
+  put(value: T, opts?: WaitOptions): Promise<boolean> {
+    checkLaneValue('put', this.type, value);
+    const signal = opts === undefined ? undefined : signalOf('put', opts);
+    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    const r = this.tryPut(value);
+    if (r === true) return RESOLVED_TRUE;
+    if (r === false) return RESOLVED_FALSE;
+    return parkPut(this, value, signal);
+  }
+
+  get(opts?: WaitOptions): Promise<T | undefined> {
+    const signal = opts === undefined ? undefined : signalOf('get', opts);
+    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    const r = this.tryGet();
+    if (r !== NOT_READY) return Promise.resolve(r);
+    return parkGet(this, signal);
+  }
+
+  /** As for in-thread channels; on a rendezvous channel it is always false (see README). */
+  offer(value: T): boolean {
+    checkLaneValue('offer', this.type, value);
+    return this.tryPut(value) === true;
+  }
+
+  poll(): T | undefined {
+    const r = this.tryGet();
+    return r === NOT_READY ? undefined : r;
+  }
+
+  close(): void {
+    this.ring.close();
+    // Other threads are woken by the ring; this thread's parked operations settle now.
+    this.serveGets();
+    this.servePuts();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return new ChanIterator<T>(this);
+  }
+
+  // ---- blocking and bulk forms --------------------------------------------------------------
+
+  /**
+   * Puts a value, blocking this thread until it entered the ring (a rendezvous: until a get
+   * took it). Never on a thread that may not block.
+   * @returns false if the channel was closed before the value entered.
+   * @throws TimeoutError when `timeout` ms passed first; nothing was transferred.
+   */
+  putSync(value: T, opts?: { timeout?: number }): boolean {
+    checkLaneValue('putSync', this.type, value);
+    const timeout = timeoutOf('putSync', opts);
+    const entered = blockUntil('putSync', this.ring.words, IDX_TX_SLEEPERS, IDX_TX_EPOCH, () => this.putNowInOrder(value), timeout);
+    if (!this.isRendezvous() || entered === false) return entered as boolean;
+    const pos = this.ring.reservedAt;
+    try {
+      return blockUntil('putSync', this.ring.words, IDX_TX_SLEEPERS, IDX_TX_EPOCH, () => (this.ring.taken(pos) ? true : NOT_READY), timeout);
+    } catch (err) {
+      if (this.ring.reclaim(pos)) throw err; // withdrawn: nothing was transferred
+      return true; // a consumer reserved it meanwhile: the transfer happened
+    }
+  }
+
+  /**
+   * Takes a value, blocking this thread until one is available or the channel is closed and
+   * drained (then `undefined`).
+   * @throws TimeoutError when `timeout` ms passed first; nothing was taken.
+   */
+  getSync(opts?: { timeout?: number }): T | undefined {
+    const timeout = timeoutOf('getSync', opts);
+    return blockUntil('getSync', this.ring.words, IDX_RX_SLEEPERS, IDX_RX_EPOCH, () => this.tryGet(), timeout);
+  }
+
+  /**
+   * Puts every value of `src`, in order, waiting for space as needed. Every element is
+   * checked first: a bad one throws and none is enqueued.
+   * @returns how many entered the ring: `src.length`, or fewer if the channel closed first.
+   */
+  putMany(src: ArrayLike<number>): Promise<number> {
+    const values = checkLaneValues('putMany', this.type, src);
+    const op = new PutManyOp(values);
+    if (this.putq.length === 0 && !this.isRendezvous()) {
+      this.advance(op);
+      if (op.done) return Promise.resolve(op.from);
+    }
+    const promise = new Promise<number>((resolve) => (op.resolve = resolve));
+    this.parkPut(op as unknown as PutWaiter<T>);
+    return promise;
+  }
+
+  /**
+   * Waits for at least one value, then fills `dst` with as many as are available, up to its
+   * length. @returns the number written; 0 once the channel is closed and drained.
+   */
+  getMany(dst: NumericArray): Promise<number> {
+    checkDestination('getMany', dst);
+    if (this.getq.length === 0) {
+      const n = this.takeManyNow(dst);
+      if (n !== NOT_READY) return Promise.resolve(n);
+    }
+    const op = new GetManyOp(dst);
+    const promise = new Promise<number>((resolve) => (op.resolve = resolve));
+    this.parkGet(op as unknown as GetWaiter<T>);
+    return promise;
+  }
+
+  /**
+   * `putMany` that blocks this thread. With a timeout it returns the count that entered
+   * before the time ran out, or throws TimeoutError if none did.
+   */
+  putManySync(src: ArrayLike<number>, opts?: { timeout?: number }): number {
+    const values = checkLaneValues('putManySync', this.type, src);
+    const timeout = timeoutOf('putManySync', opts);
+    const deadline = timeout === undefined ? undefined : performance.now() + timeout;
+    const op = new PutManyOp(values);
+    while (!op.done) {
+      const left = deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
+      try {
+        blockUntil('putManySync', this.ring.words, IDX_TX_SLEEPERS, IDX_TX_EPOCH, () => (this.advanceInOrder(op) ? true : NOT_READY), left);
+      } catch (err) {
+        if (op.from > 0) return op.from;
+        throw err;
+      }
+    }
+    return op.from;
+  }
+
+  /** `getMany` that blocks this thread. @throws TimeoutError when nothing arrived in time. */
+  getManySync(dst: NumericArray, opts?: { timeout?: number }): number {
+    checkDestination('getManySync', dst);
+    const timeout = timeoutOf('getManySync', opts);
+    return blockUntil(
+      'getManySync',
+      this.ring.words,
+      IDX_RX_SLEEPERS,
+      IDX_RX_EPOCH,
+      () => (this.serveGets() ? this.takeManyNow(dst) : NOT_READY),
+      timeout,
+    );
+  }
+
+  // ---- port protocol ------------------------------------------------------------------------
+
+  /** Pass 1 of a put: older parked puts of this thread first (H1), then this one. */
+  tryPut(value: T): boolean | NotReady {
+    if (this.putq.length > 0 && !this.servePuts()) return NOT_READY;
+    if (this.isRendezvous()) return this.ring.closed ? false : NOT_READY; // completes only when taken
+    return this.putNow(value);
+  }
+
+  /** Pass 1 of a get: older parked gets of this thread first (H1), then this one. */
+  tryGet(): T | undefined | NotReady {
+    if (this.getq.length > 0 && !this.serveGets()) return NOT_READY;
+    if (this.ring.takeOne() === 1) return this.ring.value as T;
+    return this.ring.drained() ? undefined : NOT_READY;
+  }
+
+  parkGet(waiter: GetWaiter<T>): void {
+    if (this.getq.length >= MAX_PENDING) throw new PendingLimitError('get');
+    this.getq.push(waiter);
+    this.rx.arm(); // re-checks right after counting as a sleeper (wait.ts step 3)
+  }
+
+  parkPut(waiter: PutWaiter<T>): void {
+    if (this.putq.length + this.handoffs.length >= MAX_PENDING) throw new PendingLimitError('put');
+    this.putq.push(waiter);
+    this.tx.arm();
+  }
+
+  withdrawGet(waiter: GetWaiter<T>): boolean {
+    this.getq.remove(waiter);
+    return true;
+  }
+
+  withdrawPut(waiter: PutWaiter<T>): boolean {
+    if (waiter.queued) {
+      this.putq.remove(waiter);
+      return true;
+    }
+    const i = this.handoffs.findIndex((h) => h.waiter === waiter);
+    if (i < 0) return true; // not parked here (P6)
+    if (!this.ring.reclaim(this.handoffs[i]!.pos)) return false; // already taken: completes true
+    this.handoffs.splice(i, 1);
+    return true;
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private isRendezvous(): boolean {
+    return this.capacity === 0;
+  }
+
+  /** Puts one value by the channel's policy: true, false (closed) or NOT_READY (full). */
+  private putNow(value: number): boolean | NotReady {
+    const ring = this.ring;
+    for (;;) {
+      const r = ring.putOne(value);
+      if (r === 1) return true;
+      if (r === CLOSED) return false;
+      if (this.policy === 'block') return NOT_READY;
+      if (this.policy === 'dropping') return true; // full: the new value is dropped
+      ring.dropOldest(); // sliding: make room, then retry (another thread may take the room)
+    }
+  }
+
+  /** `putNow` for a sync put: behind this thread's parked puts (H1); rendezvous enters only. */
+  private putNowInOrder(value: number): boolean | NotReady {
+    if (this.putq.length > 0 && !this.servePuts()) return NOT_READY;
+    return this.putNow(value);
+  }
+
+  /** Bulk put progress for `op`, by policy. Sets `op.done` when all entered or it closed. */
+  private advance(op: PutManyOp): void {
+    const ring = this.ring;
+    while (op.from < op.values.length) {
+      const n = ring.putMany(op.values, op.from, op.values.length - op.from);
+      if (n === CLOSED) break;
+      op.from += n;
+      if (n > 0) continue;
+      if (this.policy === 'block') return;
+      if (this.policy === 'dropping') {
+        op.from = op.values.length; // full: the rest is dropped, as single puts would be
+        break;
+      }
+      ring.dropOldest();
+    }
+    op.done = true;
+  }
+
+  private advanceInOrder(op: PutManyOp): boolean {
+    if (this.putq.length > 0 && !this.servePuts()) return false;
+    this.advance(op);
+    return op.done;
+  }
+
+  /** Takes up to `dst.length` values now: the count, 0 when closed and drained, or NOT_READY. */
+  private takeManyNow(dst: NumericArray): number | NotReady {
+    const n = this.ring.takeMany(dst, 0, dst.length);
+    if (n > 0) return n;
+    return this.ring.drained() ? 0 : NOT_READY;
+  }
+
+  /**
+   * Moves this thread's parked puts into the ring, oldest first, and completes rendezvous
+   * handoffs whose value was taken. @returns true when no put of this thread is parked.
+   */
+  private servePuts(): boolean {
+    for (let w = this.putq.first(); w !== null; w = this.putq.first()) {
+      if (w instanceof PutManyOp) {
+        this.advance(w);
+        if (!w.done) break;
+        this.putq.shift();
+        this.completeOrHandOff(w as unknown as PutWaiter<T>, true);
+        continue;
+      }
+      const r = this.isRendezvous() ? this.enterRendezvous(w.value) : this.putNow(w.value);
+      if (r === NOT_READY) break;
+      this.putq.shift();
+      this.completeOrHandOff(w, r);
+    }
+    this.serveHandoffs();
+    return this.putq.length === 0 && this.handoffs.length === 0;
+  }
+
+  /** A rendezvous value enters the ring (capacity 1); its put completes once it is taken. */
+  private enterRendezvous(value: number): boolean | NotReady {
+    const r = this.ring.putOne(value);
+    return r === 1 ? true : r === CLOSED ? false : NOT_READY;
+  }
+
+  private completeOrHandOff(w: PutWaiter<T>, entered: boolean): void {
+    if (entered && this.isRendezvous()) {
+      // The last reservation made was this value's (a bulk put's last value, on a rendezvous).
+      this.handoffs.push({ waiter: w, pos: this.ring.reservedAt });
+      return;
+    }
+    w.flag.done = true;
+    w.completePut(entered, false);
+  }
+
+  private serveHandoffs(): void {
+    while (this.handoffs.length > 0 && this.ring.taken(this.handoffs[0]!.pos)) {
+      const { waiter } = this.handoffs.shift()!;
+      waiter.flag.done = true;
+      waiter.completePut(true, false);
+    }
+  }
+
+  /**
+   * Serves this thread's parked gets from the ring, oldest first; once the channel is closed
+   * and drained they all complete with `undefined` (or 0 for getMany).
+   * @returns true when no get of this thread is parked.
+   */
+  private serveGets(): boolean {
+    const ring = this.ring;
+    for (let w = this.getq.first(); w !== null; w = this.getq.first()) {
+      let result: number | undefined;
+      if (w instanceof GetManyOp) {
+        const n = this.takeManyNow(w.dst);
+        if (n === NOT_READY) return false;
+        result = n;
+      } else if (ring.takeOne() === 1) {
+        result = ring.value;
+      } else if (ring.drained()) {
+        result = undefined;
+      } else {
+        return false;
+      }
+      this.getq.shift();
+      w.flag.done = true;
+      w.completeGet(result as T | undefined, false);
+    }
+    return true;
+  }
+}
+
+/** A parked `putMany`: its values enter the ring in order, as space allows. */
+class PutManyOp implements Flag {
+  done = false;
+  readonly flag: Flag = this;
+  next: PutWaiter | null = null;
+  prev: PutWaiter | null = null;
+  queued = false;
+  /** Index of the next value to put; at the end, how many entered. */
+  from = 0;
+  /** Unused (bulk puts carry `values`); present to satisfy the waiter shape. */
+  readonly value = 0;
+  resolve: (count: number) => void = () => undefined;
+
+  constructor(readonly values: ArrayLike<number>) {}
+
+  completePut(): void {
+    this.resolve(this.from);
+  }
+}
+
+/** A parked `getMany`: completes with the number of values written into `dst`. */
+class GetManyOp implements Flag {
+  done = false;
+  readonly flag: Flag = this;
+  next: GetWaiter | null = null;
+  prev: GetWaiter | null = null;
+  queued = false;
+  resolve: (count: number) => void = () => undefined;
+
+  constructor(readonly dst: NumericArray) {}
+
+  completeGet(count: unknown): void {
+    this.resolve(count as number);
+  }
+}
+
+function checkDestination(where: string, dst: unknown): void {
+  if (!ArrayBuffer.isView(dst) || dst instanceof DataView || dst instanceof BigInt64Array || dst instanceof BigUint64Array) {
+    throw new TypeError(`${where}: expected a typed array of numbers to fill (not a DataView or a BigInt array), got ${describe(dst)}`);
+  }
+  if ((dst as Lane).length === 0) throw new RangeError(`${where}: the destination has length 0: nothing could ever be received into it`);
+}
