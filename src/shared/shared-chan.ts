@@ -247,17 +247,37 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
 
   // ---- port protocol ------------------------------------------------------------------------
 
-  /** Pass 1 of a put: older parked puts of this thread first (H1), then this one. */
+  /**
+   * Pass 1 of a put: older parked puts of this thread first (H1), then this one. A rendezvous
+   * put can complete now only by meeting a get parked in this same thread; a getter parked in
+   * another thread is asleep and can only take the value from the ring, later.
+   */
   tryPut(value: T): boolean | NotReady {
     if (this.putq.length > 0 && !this.servePuts()) return NOT_READY;
-    if (this.isRendezvous()) return this.ring.closed ? false : NOT_READY; // completes only when taken
-    return this.putNow(value);
+    if (!this.isRendezvous()) {
+      const r = this.putNow(value);
+      if (r === true && this.getq.length > 0) this.serveGets(); // our own parked gets need not wait for a wake-up
+      return r;
+    }
+    if (this.ring.closed) return false;
+    const w = this.getq.first();
+    if (w === null || w instanceof GetManyOp) return NOT_READY;
+    this.getq.shift();
+    w.flag.done = true;
+    w.completeGet(value, false);
+    return true;
   }
 
   /** Pass 1 of a get: older parked gets of this thread first (H1), then this one. */
   tryGet(): T | undefined | NotReady {
     if (this.getq.length > 0 && !this.serveGets()) return NOT_READY;
-    if (this.ring.takeOne() === 1) return this.ring.value as T;
+    if (this.ring.takeOne() === 1) {
+      const value = this.ring.value as T;
+      // Room freed, or our own rendezvous value taken: this thread's puts need not wait for
+      // the wake-up that the commit sent.
+      if (this.putq.length > 0 || this.handoffs.length > 0) this.servePuts();
+      return value;
+    }
     return this.ring.drained() ? undefined : NOT_READY;
   }
 
