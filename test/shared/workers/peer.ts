@@ -1,0 +1,53 @@
+/**
+ * A remote party for cross-thread tests: executes channel operations in this worker thread
+ * on request, so a test in the main thread can stage "the other party is in another thread".
+ * Requests: { id, op, handle, value?, timeout? }; replies: { id, ok: true, result } or
+ * { id, ok: false, name, message }. Blocking ops block this worker only.
+ */
+import { parentPort } from 'node:worker_threads';
+import { attach, type SharedChanHandle } from '../../../src/index.js';
+
+interface Request {
+  id: number;
+  op: 'putSync' | 'getSync' | 'put' | 'get' | 'close' | 'putManySync' | 'getManySync' | 'poll' | 'offer';
+  handle: SharedChanHandle;
+  value?: number;
+  values?: number[];
+  max?: number;
+  timeout?: number;
+}
+
+async function run(req: Request): Promise<unknown> {
+  const ch = attach(req.handle);
+  const opts = req.timeout === undefined ? undefined : { timeout: req.timeout };
+  switch (req.op) {
+    case 'putSync':
+      return ch.putSync(req.value!, opts);
+    case 'getSync':
+      return ch.getSync(opts);
+    case 'put':
+      return ch.put(req.value!);
+    case 'get':
+      return ch.get();
+    case 'offer':
+      return ch.offer(req.value!);
+    case 'poll':
+      return ch.poll();
+    case 'close':
+      return ch.close();
+    case 'putManySync':
+      return ch.putManySync(Float64Array.from(req.values!), opts);
+    case 'getManySync': {
+      const dst = new Float64Array(req.max!);
+      const n = ch.getManySync(dst, opts);
+      return Array.from(dst.subarray(0, n));
+    }
+  }
+}
+
+parentPort!.on('message', (req: Request) => {
+  run(req).then(
+    (result) => parentPort!.postMessage({ id: req.id, ok: true, result }),
+    (err: Error) => parentPort!.postMessage({ id: req.id, ok: false, name: err.name, message: err.message }),
+  );
+});
