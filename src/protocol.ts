@@ -97,6 +97,11 @@ export interface Port<T = unknown> {
    * rendezvous needs a two-phase claim); `select` then refuses such an arm up front.
    */
   readonly selectablePut: boolean;
+  /**
+   * Throws (TypeError / RangeError) unless `value` may be put here: `select` calls it for
+   * every put arm in pass 0, so that a bad value stops the select before any arm acts.
+   */
+  checkPut(value: unknown, where: string): void;
 }
 
 /** Options every waiting operation accepts. */

@@ -161,6 +161,10 @@ export class Channel<T> implements Chan<T>, Port<T> {
     this.putq.push(waiter);
   }
 
+  checkPut(value: unknown, where: string): void {
+    if (value === undefined) throw undefinedPutError(where);
+  }
+
   withdrawGet(waiter: GetWaiter<T>): boolean {
     this.getq.remove(waiter);
     return true;

@@ -24,7 +24,7 @@ export class ChanIterator<T> implements AsyncIterableIterator<T> {
     // Fast path: a value is ready, skip the extra promise of `get().then(...)`.
     const r = this.chan.tryGet();
     if (r !== NOT_READY) return Promise.resolve(this.result(r));
-    return this.chan.get().then((v) => this.result(v));
+    return this.chan.get().then(this.toResult);
   }
 
   return(): Promise<IteratorResult<T, undefined>> {
@@ -35,6 +35,9 @@ export class ChanIterator<T> implements AsyncIterableIterator<T> {
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
     return this;
   }
+
+  /** `result`, bound once: `next()` on a parked get allocates no closure. */
+  private readonly toResult = (value: T | undefined): IteratorResult<T, undefined> => this.result(value);
 
   private result(value: T | undefined): IteratorResult<T, undefined> {
     if (value === undefined) {

@@ -20,6 +20,7 @@
  *       abort or by a pending-limit error in pass 2 (after withdrawing the arms parked so far).
  */
 import { describe, signalOf, undefinedPutError } from '../errors.js';
+import { promiseFor } from '../internal/deferred.js';
 import { fulfil } from './settle.js';
 import {
   isPort,
@@ -140,7 +141,7 @@ function validatePutArm(arm: unknown, i: number): void {
           (arm.length === 2 ? ' whose first element is not a channel' : ''),
       );
     }
-    if (arm[1] === undefined) throw undefinedPutError(`select: arm ${i}`);
+    (arm[0] as Port).checkPut(arm[1], `select: arm ${i}`);
     if (!(arm[0] as Port).selectablePut) {
       throw new TypeError(
         `select: arm ${i} puts to a cross-thread rendezvous channel (capacity 0), which select cannot do yet; ` +
@@ -170,17 +171,20 @@ class SelectOp implements Flag {
   /** One waiter per arm, in `ops` order. */
   private readonly arms: (GetArm | PutArm)[];
   /** Settle the caller's promise; set by the Promise executor. */
-  private resolve!: (result: SelectResult) => void;
-  private reject!: (reason: unknown) => void;
+  resolve!: (result: SelectResult) => void;
+  reject!: (reason: unknown) => void;
 
   constructor(
     ops: ReadonlyArray<SelectArm>,
     /** The caller's signal, if any. */
     private readonly signal: AbortSignal | undefined,
   ) {
-    this.arms = ops.map((arm) =>
-      Array.isArray(arm) ? new PutArm(this, arm[0] as Chan<any>, arm[1]) : new GetArm(this, arm as Chan<any>),
-    );
+    const arms: (GetArm | PutArm)[] = new Array(ops.length);
+    for (let i = 0; i < ops.length; i++) {
+      const arm = ops[i]!;
+      arms[i] = Array.isArray(arm) ? new PutArm(this, arm[0] as Chan<any>, arm[1]) : new GetArm(this, arm as Chan<any>);
+    }
+    this.arms = arms;
   }
 
   /**
@@ -188,10 +192,7 @@ class SelectOp implements Flag {
    * Each park may complete at once (protocol P5).
    */
   park(pollOrder: readonly number[] | null): Promise<SelectResult> {
-    const promise = new Promise<SelectResult>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    const promise = promiseFor<SelectResult>(this);
     const arms = this.arms;
     for (let i = 0; i < arms.length; i++) {
       try {

@@ -18,7 +18,9 @@
  * Only fulfilment is ever deferred; rejections (abort, pending limit) are immediate, and no
  * ordering guarantee changes: values still go to waiters in FIFO order.
  */
+import { resolveLate } from '../internal/deferred.js';
+
 export function fulfil<T>(resolve: (value: T) => void, value: T, late: boolean): void {
-  if (late) queueMicrotask(() => resolve(value));
+  if (late) resolveLate(resolve, value);
   else resolve(value);
 }

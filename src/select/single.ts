@@ -10,6 +10,7 @@
  *       so a long-lived signal does not accumulate listeners.
  */
 import type { Flag, GetWaiter, Port, PutWaiter } from '../protocol.js';
+import { promiseFor } from '../internal/deferred.js';
 import { fulfil } from './settle.js';
 
 /** A parked plain `get()`. Also the AbortSignal listener (`handleEvent`), to avoid a closure. */
@@ -78,10 +79,7 @@ class PutOp<T> implements PutWaiter<T>, Flag {
 /** Parks a get on `port` (after its pass 1 found nothing) and returns the caller's promise. */
 export function parkGet<T>(port: Port<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
   const op = new GetOp<T>(port, signal);
-  const promise = new Promise<T | undefined>((resolve, reject) => {
-    op.resolve = resolve;
-    op.reject = reject;
-  });
+  const promise = promiseFor(op);
   try {
     port.parkGet(op);
   } catch (err) {
@@ -95,10 +93,7 @@ export function parkGet<T>(port: Port<T>, signal: AbortSignal | undefined): Prom
 /** Parks a put on `port` (after its pass 1 found no room) and returns the caller's promise. */
 export function parkPut<T>(port: Port<T>, value: T, signal: AbortSignal | undefined): Promise<boolean> {
   const op = new PutOp<T>(port, value, signal);
-  const promise = new Promise<boolean>((resolve, reject) => {
-    op.resolve = resolve;
-    op.reject = reject;
-  });
+  const promise = promiseFor(op);
   try {
     port.parkPut(op);
   } catch (err) {

@@ -36,7 +36,7 @@ export const IDX_VERSION = 1;
 export const IDX_KIND = 2;
 /** Element type of a numeric lane: one of LANE_*. */
 export const IDX_LANE = 3;
-/** Slots in the data region: a power of two, >= the logical capacity, <= 2^30. */
+/** Slots in the data region: a power of two, >= the logical capacity, <= MAX_SLOTS (2^28). */
 export const IDX_SLOTS = 4;
 /** Logical capacity: values the ring may hold (0: rendezvous, which uses one slot). */
 export const IDX_CAPACITY = 5;
@@ -63,15 +63,19 @@ export const IDX_CONS_HEAD = 64;
 export const IDX_CONS_TAIL = 65;
 
 // ---- block D (bytes 384-511): consumers waiting for values.
-/** Threads (or async watchers) about to sleep or asleep waiting for a value or the close. */
-export const IDX_RX_SLEEPERS = 96;
-/** Futex word those consumers wait on; bumped by a producer that saw RX_SLEEPERS != 0. */
+/**
+ * Non-zero: some consumer is about to sleep or asleep and asked to be woken by the next
+ * producer commit. Set (store 1) by such a consumer; cleared (exchange 0) by the committer
+ * that then bumps and notifies RX_EPOCH, so one sleep costs one notify, not one per commit.
+ */
+export const IDX_RX_WAITING = 96;
+/** Futex word sleeping consumers wait on. */
 export const IDX_RX_EPOCH = 97;
 
 // ---- block E (bytes 512-639): producers waiting for space (or a rendezvous put for its taker).
-/** Threads (or async watchers) about to sleep or asleep waiting for space or a take. */
-export const IDX_TX_SLEEPERS = 128;
-/** Futex word those producers wait on; bumped by a consumer that saw TX_SLEEPERS != 0. */
+/** As RX_WAITING, for producers waiting for a consumer commit. */
+export const IDX_TX_WAITING = 128;
+/** Futex word sleeping producers wait on. */
 export const IDX_TX_EPOCH = 129;
 
 // ---- block F (bytes 640-767): reserved for select across threads (layout 1.x, next issue):
@@ -89,7 +93,15 @@ export const SELECT_MASK_WORDS = 4;
 export const IDX_STATE = 192;
 /** Why the channel closed: one of CLOSE_REASON_*. Written before FLAG_CLOSED is set. */
 export const IDX_CLOSE_REASON = 193;
-// words 194-223 reserved (zero); block H (bytes 896-1023) reserved for statistics.
+/**
+ * Bumped (Atomics.add) by the producer whose commit moves PROD_TAIL across a multiple of
+ * 2^LAP_SHIFT, before its PROD_TAIL store. Parties that cache a tail re-load it when LAP
+ * changed, which keeps every cached position within 2^30 of the truth (ring.ts checkLap).
+ */
+export const IDX_LAP = 194;
+/** log2 of the positions between LAP bumps; also bounds the slot count (MAX_SLOTS). */
+export const LAP_SHIFT = 28;
+// words 195-223 reserved (zero); block H (bytes 896-1023) reserved for statistics.
 
 /** Total Int32 words in the header. */
 export const HEADER_WORDS = SZ_HEADER / 4;
@@ -120,8 +132,8 @@ export const LANE_U16 = 5;
 export const LANE_I8 = 6;
 export const LANE_U8 = 7;
 
-/** Largest number of slots (2^30) so that position differences fit 31-bit arithmetic. */
-export const MAX_SLOTS = 2 ** 30;
+/** Largest number of slots (2^28 = 2^LAP_SHIFT), so that cached positions stay exact. */
+export const MAX_SLOTS = 2 ** LAP_SHIFT;
 
 /** The element types of numeric lanes: code, bytes per slot, and the integer range if any. */
 export const LANES = {

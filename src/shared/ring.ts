@@ -28,10 +28,9 @@
  * frees it).
  *
  * Wake-ups: after a commit, a party bumps and notifies the other side's epoch only if that
- * side's sleeper count is non-zero (an unconditional notify made a 15 ns ring 8x slower).
- * Sleepers increment the count, then re-check, then wait on the epoch (./wait.ts): with
- * sequentially consistent atomics either the committer sees the sleeper or the sleeper's
- * re-check sees the commit.
+ * side's WAITING flag is set, and clears it (an unconditional notify made a 15 ns ring 8x
+ * slower; a notify per commit while a sleeper takes 10-50 µs to wake was most of our cost).
+ * Sleepers read the epoch, set the flag, re-check, then wait on the epoch (./wait.ts).
  *
  * Blocking: never blocks, except the commit step, which spins (then naps in 1 ms waits where
  * the thread may block) until the parties that reserved earlier on the same side commit. They
@@ -44,13 +43,15 @@ import {
   IDX_CLOSE_REASON,
   IDX_CONS_HEAD,
   IDX_CONS_TAIL,
+  IDX_LAP,
+  LAP_SHIFT,
   IDX_PROD_HEAD,
   IDX_PROD_TAIL,
   IDX_RX_EPOCH,
-  IDX_RX_SLEEPERS,
+  IDX_RX_WAITING,
   IDX_SLOTS,
   IDX_TX_EPOCH,
-  IDX_TX_SLEEPERS,
+  IDX_TX_WAITING,
   POSITION_MASK,
 } from './layout.js';
 import { canBlock } from './wait.js';
@@ -85,12 +86,48 @@ export class NumericRing {
   private readonly mask: number;
   /** The single value read by the last successful `takeOne`. */
   value = 0;
+  /** Start of the last successful reservation (either side). */
+  reservedAt = 0;
+  /**
+   * Last CONS_TAIL / PROD_TAIL this thread loaded. Tails only move forward, so a stale copy
+   * only under-estimates free space / available values: it is re-loaded only when it says
+   * "full" / "empty". That keeps a producer off the consumers' cache line (and vice versa)
+   * while the ring has slack: the Disruptor's gating-sequence cache.
+   */
+  private consTailSeen = 0;
+  private prodTailSeen = 0;
+  /**
+   * LAP when the two copies above were loaded. A copy more than 2^30 positions old would
+   * make the 31-bit distances lie (a stale tail could look fresh again); LAP moves every
+   * 2^LAP_SHIFT positions, so an unchanged LAP bounds the staleness (see `checkLap`).
+   */
+  private lapSeen = 0;
 
   constructor(words: Int32Array, lane: Lane) {
     this.words = words;
     this.lane = lane;
     this.capacity = Math.max(words[IDX_CAPACITY]!, 1);
     this.mask = words[IDX_SLOTS]! - 1;
+    this.lapSeen = Atomics.load(words, IDX_LAP);
+    this.consTailSeen = Atomics.load(words, IDX_CONS_TAIL);
+    this.prodTailSeen = Atomics.load(words, IDX_PROD_TAIL);
+  }
+
+  /**
+   * Reloads the cached tails when PROD_TAIL has crossed a 2^LAP_SHIFT boundary since they
+   * were loaded. Then, with capacity <= 2^LAP_SHIFT, each cache is less than 3 * 2^LAP_SHIFT
+   * = 3 * 2^28 < 2^30 positions behind, and every distance computed from it is exact.
+   * (LAP is bumped *before* the PROD_TAIL store that crosses, so no crossing can be seen
+   * without its bump.) One load of a word that changes every 2^28 positions: ~1 ns.
+   */
+  private checkLap(): void {
+    const w = this.words;
+    const lap = Atomics.load(w, IDX_LAP);
+    if (lap !== this.lapSeen) {
+      this.lapSeen = lap;
+      this.consTailSeen = Atomics.load(w, IDX_CONS_TAIL);
+      this.prodTailSeen = Atomics.load(w, IDX_PROD_TAIL);
+    }
   }
 
   // ---- producer side ------------------------------------------------------------------------
@@ -101,21 +138,26 @@ export class NumericRing {
    */
   private reservePut(max: number): number {
     const w = this.words;
+    this.checkLap();
     for (;;) {
       const headWord = Atomics.load(w, IDX_PROD_HEAD);
       if ((headWord & FLAG_CLOSED) !== 0) return CLOSED;
-      const used = distance(Atomics.load(w, IDX_CONS_TAIL), headWord);
+      let used = distance(this.consTailSeen, headWord);
+      if (this.capacity - used < max) {
+        this.consTailSeen = Atomics.load(w, IDX_CONS_TAIL);
+        used = distance(this.consTailSeen, headWord);
+        // More than a ring's worth "used" only means headWord is older than the tail just
+        // loaded (others moved both since): read the head again.
+        if (used > this.capacity) continue;
+        if (used === this.capacity) return 0;
+      }
       const k = Math.min(max, this.capacity - used);
-      if (k <= 0) return 0;
       if (Atomics.compareExchange(w, IDX_PROD_HEAD, headWord, (headWord + k) & POSITION_MASK) === headWord) {
         this.reservedAt = headWord;
         return k;
       }
     }
   }
-
-  /** Start of the last successful reservation (either side). */
-  reservedAt = 0;
 
   /**
    * Puts one value.
@@ -126,7 +168,7 @@ export class NumericRing {
     if (k <= 0) return k;
     const at = this.reservedAt;
     this.lane[at & this.mask] = value;
-    this.commit(IDX_PROD_TAIL, at, 1, IDX_RX_SLEEPERS, IDX_RX_EPOCH);
+    this.commit(IDX_PROD_TAIL, at, 1, IDX_RX_WAITING, IDX_RX_EPOCH);
     return 1;
   }
 
@@ -139,7 +181,7 @@ export class NumericRing {
     if (k <= 0) return k;
     const at = this.reservedAt;
     this.copyIn(src, from, at, k);
-    this.commit(IDX_PROD_TAIL, at, k, IDX_RX_SLEEPERS, IDX_RX_EPOCH);
+    this.commit(IDX_PROD_TAIL, at, k, IDX_RX_WAITING, IDX_RX_EPOCH);
     return k;
   }
 
@@ -163,11 +205,19 @@ export class NumericRing {
   /** Reserves up to `max` positions for reading. @returns the number reserved (0: none). */
   private reserveTake(max: number): number {
     const w = this.words;
+    this.checkLap();
     for (;;) {
       const head = Atomics.load(w, IDX_CONS_HEAD);
-      const available = distance(head, Atomics.load(w, IDX_PROD_TAIL));
+      let available = distance(head, this.prodTailSeen);
+      // The cached tail may be behind the head (other consumers, a sliding producer or a
+      // withdrawn rendezvous moved it): then "available" wraps to more than a ring's worth.
+      if (available < max || available > this.capacity) {
+        this.prodTailSeen = Atomics.load(w, IDX_PROD_TAIL);
+        available = distance(head, this.prodTailSeen);
+        if (available > this.capacity) continue; // the head we read is older than that tail
+        if (available === 0) return 0;
+      }
       const k = Math.min(max, available);
-      if (k <= 0) return 0;
       if (Atomics.compareExchange(w, IDX_CONS_HEAD, head, (head + k) & POSITION_MASK) === head) {
         this.reservedAt = head;
         return k;
@@ -180,7 +230,7 @@ export class NumericRing {
     if (this.reserveTake(1) === 0) return 0;
     const at = this.reservedAt;
     this.value = this.lane[at & this.mask]!;
-    this.commit(IDX_CONS_TAIL, at, 1, IDX_TX_SLEEPERS, IDX_TX_EPOCH);
+    this.commit(IDX_CONS_TAIL, at, 1, IDX_TX_WAITING, IDX_TX_EPOCH);
     return 1;
   }
 
@@ -199,7 +249,7 @@ export class NumericRing {
       for (let i = 0; i < first; i++) dst[from + i] = lane[start + i]!;
       for (let i = first; i < k; i++) dst[from + i] = lane[i - first]!;
     }
-    this.commit(IDX_CONS_TAIL, at, k, IDX_TX_SLEEPERS, IDX_TX_EPOCH);
+    this.commit(IDX_CONS_TAIL, at, k, IDX_TX_WAITING, IDX_TX_EPOCH);
     return k;
   }
 
@@ -211,7 +261,7 @@ export class NumericRing {
     const w = this.words;
     if (Atomics.load(w, IDX_CONS_HEAD) !== pos) return false;
     if (Atomics.compareExchange(w, IDX_CONS_HEAD, pos, (pos + 1) & POSITION_MASK) !== pos) return false;
-    this.commit(IDX_CONS_TAIL, pos, 1, IDX_TX_SLEEPERS, IDX_TX_EPOCH);
+    this.commit(IDX_CONS_TAIL, pos, 1, IDX_TX_WAITING, IDX_TX_EPOCH);
     return true;
   }
 
@@ -226,11 +276,14 @@ export class NumericRing {
    * Commits a reservation [at, at + k) on the side whose tail is `tailIdx` (R4), then wakes
    * the other side if anyone there sleeps.
    */
-  private commit(tailIdx: number, at: number, k: number, sleepersIdx: number, epochIdx: number): void {
+  private commit(tailIdx: number, at: number, k: number, waitingIdx: number, epochIdx: number): void {
     const w = this.words;
     if (Atomics.load(w, tailIdx) !== at) waitForTurn(w, tailIdx, at);
-    Atomics.store(w, tailIdx, (at + k) & POSITION_MASK);
-    if (Atomics.load(w, sleepersIdx) !== 0) wake(w, epochIdx);
+    const end = (at + k) & POSITION_MASK;
+    if (tailIdx === IDX_PROD_TAIL && end >>> LAP_SHIFT !== at >>> LAP_SHIFT) Atomics.add(w, IDX_LAP, 1);
+    Atomics.store(w, tailIdx, end);
+    // Loading first keeps the common case (nobody waiting) a read of a shared cache line.
+    if (Atomics.load(w, waitingIdx) !== 0 && Atomics.exchange(w, waitingIdx, 0) !== 0) wake(w, epochIdx);
   }
 
   /**

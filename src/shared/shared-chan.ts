@@ -15,12 +15,15 @@
  *   H2  a parked put leaves `putq` only by entering the ring or by completing false (closed).
  *       A rendezvous put that entered the ring waits in `handoffs` until a consumer's commit
  *       passes its position (it completes true) or it reclaims its value (withdrawn).
- *   H3  the watchers are armed (counted in the ring's SLEEPERS, holding the process alive)
+ *   H3  the watchers are armed (waiting on the ring's epoch, holding the process alive)
  *       exactly while their side has parked operations in this thread.
  *   H4  a put that had not entered the ring when the channel closed resolves false; values in
- *       the ring at the close are still delivered (ring.ts R3).
+ *       the ring at the close are still delivered (ring.ts R3). A rendezvous put still waiting
+ *       for its taker at the close withdraws its value and resolves false, unless a consumer
+ *       reserved it first (then true): every blocked call settles.
  */
 import { describe, PendingLimitError, signalOf, timeoutOf } from '../errors.js';
+import { promiseFor } from '../internal/deferred.js';
 import { ChanIterator } from '../internal/iterator.js';
 import { WaitQueue } from '../internal/waitq.js';
 import {
@@ -41,9 +44,9 @@ import { checkLaneValue, checkLaneValues, laneView } from './lanes.js';
 import {
   HEADER_WORDS,
   IDX_RX_EPOCH,
-  IDX_RX_SLEEPERS,
+  IDX_RX_WAITING,
   IDX_TX_EPOCH,
-  IDX_TX_SLEEPERS,
+  IDX_TX_WAITING,
   SZ_HEADER,
   type LaneType,
 } from './layout.js';
@@ -90,8 +93,8 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
     this.capacity = config.capacity;
     this.policy = config.policy;
     this.selectablePut = config.capacity > 0;
-    this.rx = new EpochWatcher(words, IDX_RX_SLEEPERS, IDX_RX_EPOCH, () => !this.serveGets());
-    this.tx = new EpochWatcher(words, IDX_TX_SLEEPERS, IDX_TX_EPOCH, () => !this.servePuts());
+    this.rx = new EpochWatcher(words, IDX_RX_WAITING, IDX_RX_EPOCH, () => !this.serveGets());
+    this.tx = new EpochWatcher(words, IDX_TX_WAITING, IDX_TX_EPOCH, () => !this.servePuts());
   }
 
   get closed(): boolean {
@@ -156,13 +159,17 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
   putSync(value: T, opts?: { timeout?: number }): boolean {
     checkLaneValue('putSync', this.type, value);
     const timeout = timeoutOf('putSync', opts);
-    const entered = blockUntil('putSync', this.ring.words, IDX_TX_SLEEPERS, IDX_TX_EPOCH, () => this.putNowInOrder(value), timeout);
-    if (!this.isRendezvous() || entered === false) return entered as boolean;
-    const pos = this.ring.reservedAt;
+    let entered = this.putNowInOrder(value);
+    if (entered === NOT_READY) {
+      this.syncValue = value;
+      entered = blockUntil('putSync', this.ring.words, IDX_TX_WAITING, IDX_TX_EPOCH, this.attemptPut, timeout);
+    }
+    if (!this.isRendezvous() || entered === false) return entered;
+    this.syncPos = this.ring.reservedAt;
     try {
-      return blockUntil('putSync', this.ring.words, IDX_TX_SLEEPERS, IDX_TX_EPOCH, () => (this.ring.taken(pos) ? true : NOT_READY), timeout);
+      return blockUntil('putSync', this.ring.words, IDX_TX_WAITING, IDX_TX_EPOCH, this.attemptTaken, timeout);
     } catch (err) {
-      if (this.ring.reclaim(pos)) throw err; // withdrawn: nothing was transferred
+      if (this.ring.reclaim(this.syncPos)) throw err; // withdrawn: nothing was transferred
       return true; // a consumer reserved it meanwhile: the transfer happened
     }
   }
@@ -174,7 +181,9 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
    */
   getSync(opts?: { timeout?: number }): T | undefined {
     const timeout = timeoutOf('getSync', opts);
-    return blockUntil('getSync', this.ring.words, IDX_RX_SLEEPERS, IDX_RX_EPOCH, () => this.tryGet(), timeout);
+    const r = this.tryGet();
+    if (r !== NOT_READY) return r;
+    return blockUntil('getSync', this.ring.words, IDX_RX_WAITING, IDX_RX_EPOCH, this.attemptGet, timeout);
   }
 
   /**
@@ -184,12 +193,16 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
    */
   putMany(src: ArrayLike<number>): Promise<number> {
     const values = checkLaneValues('putMany', this.type, src);
+    if (this.isRendezvous()) return this.putEachAsync(values);
     const op = new PutManyOp(values);
-    if (this.putq.length === 0 && !this.isRendezvous()) {
+    if (this.putq.length === 0) {
       this.advance(op);
-      if (op.done) return Promise.resolve(op.from);
+      if (op.done) {
+        if (this.getq.length > 0) this.serveGets(); // our own parked gets need not wait for a wake-up
+        return Promise.resolve(op.from);
+      }
     }
-    const promise = new Promise<number>((resolve) => (op.resolve = resolve));
+    const promise = promiseFor(op);
     this.parkPut(op as unknown as PutWaiter<T>);
     return promise;
   }
@@ -205,7 +218,7 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
       if (n !== NOT_READY) return Promise.resolve(n);
     }
     const op = new GetManyOp(dst);
-    const promise = new Promise<number>((resolve) => (op.resolve = resolve));
+    const promise = promiseFor(op);
     this.parkGet(op as unknown as GetWaiter<T>);
     return promise;
   }
@@ -217,16 +230,21 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
   putManySync(src: ArrayLike<number>, opts?: { timeout?: number }): number {
     const values = checkLaneValues('putManySync', this.type, src);
     const timeout = timeoutOf('putManySync', opts);
-    const deadline = timeout === undefined ? undefined : performance.now() + timeout;
+    if (this.isRendezvous()) return this.putEachSync(values, timeout);
     const op = new PutManyOp(values);
-    while (!op.done) {
-      const left = deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
-      try {
-        blockUntil('putManySync', this.ring.words, IDX_TX_SLEEPERS, IDX_TX_EPOCH, () => (this.advanceInOrder(op) ? true : NOT_READY), left);
-      } catch (err) {
-        if (op.from > 0) return op.from;
-        throw err;
+    if (this.advanceInOrder(op)) return op.from;
+    const deadline = timeout === undefined ? undefined : performance.now() + timeout;
+    this.syncOp = op;
+    try {
+      while (!op.done) {
+        const left = deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
+        blockUntil('putManySync', this.ring.words, IDX_TX_WAITING, IDX_TX_EPOCH, this.attemptPutMany, left);
       }
+    } catch (err) {
+      if (op.from > 0) return op.from; // partly transferred: report how much, do not throw
+      throw err;
+    } finally {
+      this.syncOp = null;
     }
     return op.from;
   }
@@ -235,14 +253,55 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
   getManySync(dst: NumericArray, opts?: { timeout?: number }): number {
     checkDestination('getManySync', dst);
     const timeout = timeoutOf('getManySync', opts);
-    return blockUntil(
-      'getManySync',
-      this.ring.words,
-      IDX_RX_SLEEPERS,
-      IDX_RX_EPOCH,
-      () => (this.serveGets() ? this.takeManyNow(dst) : NOT_READY),
-      timeout,
-    );
+    const n = this.attemptGetManyInto(dst);
+    if (n !== NOT_READY) return n;
+    this.syncDst = dst;
+    try {
+      return blockUntil('getManySync', this.ring.words, IDX_RX_WAITING, IDX_RX_EPOCH, this.attemptGetMany, timeout);
+    } finally {
+      this.syncDst = null;
+    }
+  }
+
+  // The arguments of the sync call in progress and its attempts, made once so that blocking
+  // calls allocate no closure (sync calls cannot overlap within a thread: they block it).
+  private syncValue = 0;
+  private syncPos = 0;
+  private syncOp: PutManyOp | null = null;
+  private syncDst: NumericArray | null = null;
+  private readonly attemptPut = (): boolean | NotReady => this.putNowInOrder(this.syncValue);
+  private readonly attemptTaken = (): boolean | NotReady => this.handoffOutcome(this.syncPos);
+  private readonly attemptGet = (): T | undefined | NotReady => this.tryGet();
+  private readonly attemptPutMany = (): true | NotReady => (this.advanceInOrder(this.syncOp!) ? true : NOT_READY);
+  private readonly attemptGetMany = (): number | NotReady => this.attemptGetManyInto(this.syncDst!);
+
+  private attemptGetManyInto(dst: NumericArray): number | NotReady {
+    if (this.getq.length > 0 && !this.serveGets()) return NOT_READY;
+    const n = this.takeManyNow(dst);
+    if (n !== NOT_READY && n > 0 && (this.putq.length > 0 || this.handoffs.length > 0)) this.servePuts();
+    return n;
+  }
+
+  // A rendezvous hands values over one at a time: each put completes only when its value was
+  // taken, so a bulk put is a loop of single puts (and counts only the values taken).
+
+  private async putEachAsync(values: ArrayLike<number>): Promise<number> {
+    for (let i = 0; i < values.length; i++) if (!(await this.put(values[i] as T))) return i;
+    return values.length;
+  }
+
+  private putEachSync(values: ArrayLike<number>, timeout: number | undefined): number {
+    const deadline = timeout === undefined ? undefined : performance.now() + timeout;
+    for (let i = 0; i < values.length; i++) {
+      const left = deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
+      try {
+        if (!this.putSync(values[i] as T, left === undefined ? undefined : { timeout: left })) return i;
+      } catch (err) {
+        if (i > 0) return i; // partly transferred: report how much, do not throw
+        throw err;
+      }
+    }
+    return values.length;
   }
 
   // ---- port protocol ------------------------------------------------------------------------
@@ -293,6 +352,10 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
     this.tx.arm();
   }
 
+  checkPut(value: unknown, where: string): void {
+    checkLaneValue(where, this.type, value);
+  }
+
   withdrawGet(waiter: GetWaiter<T>): boolean {
     this.getq.remove(waiter);
     return true;
@@ -303,8 +366,9 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
       this.putq.remove(waiter);
       return true;
     }
-    const i = this.handoffs.findIndex((h) => h.waiter === waiter);
-    if (i < 0) return true; // not parked here (P6)
+    let i = 0;
+    while (i < this.handoffs.length && this.handoffs[i]!.waiter !== waiter) i++;
+    if (i === this.handoffs.length) return true; // not parked here (P6)
     if (!this.ring.reclaim(this.handoffs[i]!.pos)) return false; // already taken: completes true
     this.handoffs.splice(i, 1);
     return true;
@@ -396,7 +460,7 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
 
   private completeOrHandOff(w: PutWaiter<T>, entered: boolean): void {
     if (entered && this.isRendezvous()) {
-      // The last reservation made was this value's (a bulk put's last value, on a rendezvous).
+      // The last reservation made was this value's (bulk puts never park on a rendezvous).
       this.handoffs.push({ waiter: w, pos: this.ring.reservedAt });
       return;
     }
@@ -405,11 +469,26 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
   }
 
   private serveHandoffs(): void {
-    while (this.handoffs.length > 0 && this.ring.taken(this.handoffs[0]!.pos)) {
+    while (this.handoffs.length > 0) {
+      const ok = this.handoffOutcome(this.handoffs[0]!.pos);
+      if (ok === NOT_READY) return;
       const { waiter } = this.handoffs.shift()!;
       waiter.flag.done = true;
-      waiter.completePut(true, false);
+      waiter.completePut(ok, false);
     }
+  }
+
+  /**
+   * How a rendezvous put whose value sits at `pos` ends: true once a consumer took it; once
+   * the channel is closed, false if the value can be withdrawn (a blocked sender at close
+   * fails, as in Go, minus the panic), or true if a consumer reserved it first. Otherwise
+   * NOT_READY: still waiting for a taker.
+   */
+  private handoffOutcome(pos: number): boolean | NotReady {
+    if (this.ring.taken(pos)) return true;
+    if (!this.ring.closed) return NOT_READY;
+    if (this.ring.reclaim(pos)) return false;
+    return this.ring.taken(pos) ? true : NOT_READY; // a consumer has it and is still copying
   }
 
   /**
@@ -451,7 +530,8 @@ class PutManyOp implements Flag {
   from = 0;
   /** Unused (bulk puts carry `values`); present to satisfy the waiter shape. */
   readonly value = 0;
-  resolve: (count: number) => void = () => undefined;
+  resolve: (count: number) => void = ignoreCount;
+  reject: (reason: unknown) => void = ignoreCount;
 
   constructor(readonly values: ArrayLike<number>) {}
 
@@ -467,7 +547,8 @@ class GetManyOp implements Flag {
   next: GetWaiter | null = null;
   prev: GetWaiter | null = null;
   queued = false;
-  resolve: (count: number) => void = () => undefined;
+  resolve: (count: number) => void = ignoreCount;
+  reject: (reason: unknown) => void = ignoreCount;
 
   constructor(readonly dst: NumericArray) {}
 
@@ -475,6 +556,9 @@ class GetManyOp implements Flag {
     this.resolve(count as number);
   }
 }
+
+/** Placeholder `resolve` of a bulk op that nobody awaits (a sync call's). */
+function ignoreCount(): void {}
 
 function checkDestination(where: string, dst: unknown): void {
   if (!ArrayBuffer.isView(dst) || dst instanceof DataView || dst instanceof BigInt64Array || dst instanceof BigUint64Array) {

@@ -4,14 +4,20 @@
  *   1. try the operation;
  *   2. (sync calls only) spin, re-trying, for a time budget about the cost of a wake-up,
  *      adapted to how often spinning paid off;
- *   3. announce: Atomics.add(SLEEPERS, 1); read the epoch; re-try; then sleep on the epoch
+ *   3. read the epoch e; set WAITING to 1; re-try; then sleep on the epoch while it is still e
  *      (`Atomics.wait` for sync calls, `Atomics.waitAsync` for the Promise facade), with a
- *      safety timeout after which it simply re-tries;
- *   4. Atomics.sub(SLEEPERS, 1) once done.
- * A committer bumps and notifies the epoch only when SLEEPERS is non-zero (ring.ts). Because
- * every atomic is sequentially consistent, "sleeper announces, then re-tries" and "committer
- * publishes, then reads SLEEPERS" cannot both miss each other; the value-checked wait covers
- * a bump between the epoch read and the sleep. Wake-ups are hints: the woken side re-tries.
+ *      safety timeout after which it simply re-tries. Repeat from 3 on waking.
+ * A committer publishes, then, if WAITING is set, clears it (exchange) and bumps and notifies
+ * the epoch (ring.ts). So one sleep costs one notify, however many commits happen while the
+ * sleeper takes its 10-50 µs to wake.
+ *
+ * Why no wake-up is lost (all atomics are sequentially consistent): take a committer C that
+ * publishes and then reads WAITING. If C reads WAITING before the sleeper set it, C's publish
+ * precedes the sleeper's re-try, which sees it. Otherwise C reads the flag set, by this sleeper
+ * or again later; either C clears it and bumps the epoch, or another committer cleared it
+ * after this sleeper set it and bumped the epoch. Both bumps come after the sleeper read e, so
+ * its wait on e returns at once and it re-tries. Reading e before setting the flag is what
+ * makes the second case safe. Wake-ups are hints: the woken side re-tries.
  *
  * Async waits never spin: they must not hold up the thread's event loop.
  */
@@ -60,7 +66,7 @@ const MAX_SPIN = 16_384;
 export function blockUntil<R>(
   where: string,
   words: Int32Array,
-  sleepersIdx: number,
+  waitingIdx: number,
   epochIdx: number,
   attempt: () => R | NotReady,
   timeoutMs: number | undefined,
@@ -77,18 +83,14 @@ export function blockUntil<R>(
   }
   spinBudget = Math.max(spinBudget >> 1, MIN_SPIN);
   const deadline = timeoutMs === undefined ? Infinity : performance.now() + timeoutMs;
-  Atomics.add(words, sleepersIdx, 1);
-  try {
-    for (;;) {
-      const epoch = Atomics.load(words, epochIdx);
-      r = attempt();
-      if (r !== NOT_READY) return r;
-      const left = deadline - performance.now();
-      if (left <= 0) throw new TimeoutError(where, timeoutMs!);
-      Atomics.wait(words, epochIdx, epoch, Math.min(left, SAFETY_TIMEOUT_MS));
-    }
-  } finally {
-    Atomics.sub(words, sleepersIdx, 1);
+  for (;;) {
+    const epoch = Atomics.load(words, epochIdx);
+    Atomics.store(words, waitingIdx, 1);
+    r = attempt();
+    if (r !== NOT_READY) return r;
+    const left = deadline - performance.now();
+    if (left <= 0) throw new TimeoutError(where, timeoutMs!);
+    Atomics.wait(words, epochIdx, epoch, Math.min(left, SAFETY_TIMEOUT_MS));
   }
 }
 
@@ -116,17 +118,17 @@ function releaseProcess(): void {
 
 /**
  * Watches one side's epoch for a channel object while it has parked operations: an async
- * sleeper that counts in SLEEPERS while armed. `serve()` is called after every wake-up (and
- * once right after arming, as the re-check of step 3); it returns true while operations
- * remain parked, and the watcher re-arms, or false, and the watcher disarms.
+ * sleeper (step 3 above, with waitAsync). `serve()` is called after every wake-up (and once
+ * right after arming, as the re-check of step 3); it returns true while operations remain
+ * parked, and the watcher waits again, or false, and the watcher disarms.
  */
 export class EpochWatcher {
-  /** True while counted in SLEEPERS and holding the process alive. */
+  /** True while watching (and holding the process alive). */
   private armed = false;
 
   constructor(
     private readonly words: Int32Array,
-    private readonly sleepersIdx: number,
+    private readonly waitingIdx: number,
     private readonly epochIdx: number,
     /** Serves parked operations; true while some remain. */
     private readonly serve: () => boolean,
@@ -137,7 +139,6 @@ export class EpochWatcher {
     if (this.armed) return;
     this.armed = true;
     retainProcess();
-    Atomics.add(this.words, this.sleepersIdx, 1);
     this.watch();
   }
 
@@ -149,6 +150,7 @@ export class EpochWatcher {
   private watch(): void {
     for (;;) {
       const epoch = Atomics.load(this.words, this.epochIdx);
+      Atomics.store(this.words, this.waitingIdx, 1);
       if (!this.serve()) {
         this.disarm();
         return;
@@ -164,7 +166,6 @@ export class EpochWatcher {
 
   private disarm(): void {
     this.armed = false;
-    Atomics.sub(this.words, this.sleepersIdx, 1);
     releaseProcess();
   }
 }

@@ -28,6 +28,8 @@ function layerOf(fromFile: string, specifier: string): string | null {
 /** layer -> layers it must never import. */
 const forbidden: Record<string, string[]> = {
   core: ['shared', 'ops', 'demo'],
+  shared: ['core', 'ops', 'demo'],
+  internal: ['core', 'select', 'shared', 'codec', 'ops', 'demo'],
   select: ['shared', 'core', 'ops', 'demo'],
   codec: ['shared', 'core', 'select', 'ops', 'demo'],
   ops: ['shared', 'demo'],
