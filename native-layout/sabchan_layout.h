@@ -1,0 +1,255 @@
+/*
+ * sabchan_layout.h: the byte layout of a sabchan shared channel, layout version 1.0.
+ *
+ * GENERATED from src/shared/layout.ts by native-layout/generate.ts — DO NOT EDIT.
+ * Regenerate with `npm run gen:layout`; test/unit/native-layout.test.ts fails on any drift.
+ *
+ * The buffer starts with a header of int32_t words; word i is at byte 4 * i. SABCHAN_IDX_*
+ * are word indices, SABCHAN_OFF_* byte offsets (4 * IDX). Words are in the host byte order,
+ * little-endian on every supported platform. The protocol (who writes which word, with which
+ * atomic operation, and in which order) is native-layout/SPEC.md: read it before touching a
+ * channel. Control words MUST be accessed with sequentially consistent atomics (SPEC.md 6).
+ */
+#ifndef SABCHAN_LAYOUT_H
+#define SABCHAN_LAYOUT_H
+
+#include <stdint.h>
+
+/* "SCH1" as a little-endian u32: the first word of every channel buffer. */
+#define SABCHAN_MAGIC                      0x31484353u
+
+/* Bumped on any incompatible change; `attach` refuses a newer major. */
+#define SABCHAN_VERSION_MAJOR              1u
+
+/* Bumped on compatible additions (a reader of an older minor ignores what it does not know). */
+#define SABCHAN_VERSION_MINOR              0u
+
+/* Size of the header that starts every channel buffer; the data region follows it. */
+#define SABCHAN_SZ_HEADER                  1024u
+
+/* Alignment of the hot-word blocks. */
+#define SABCHAN_SZ_BLOCK                   128u
+
+/* ---- block A (bytes 0-127): configuration, written once by the creator before sharing. */
+/* MAGIC. */
+#define SABCHAN_IDX_MAGIC                  0u
+#define SABCHAN_OFF_MAGIC                  0u
+
+/* (VERSION_MAJOR << 16) | VERSION_MINOR. */
+#define SABCHAN_IDX_VERSION                1u
+#define SABCHAN_OFF_VERSION                4u
+
+/* What the data region holds: one of KIND_*. */
+#define SABCHAN_IDX_KIND                   2u
+#define SABCHAN_OFF_KIND                   8u
+
+/* Element type of a numeric lane: one of LANE_*. */
+#define SABCHAN_IDX_LANE                   3u
+#define SABCHAN_OFF_LANE                   12u
+
+/* Slots in the data region: a power of two, >= the logical capacity, <= MAX_SLOTS (2^28). */
+#define SABCHAN_IDX_SLOTS                  4u
+#define SABCHAN_OFF_SLOTS                  16u
+
+/* Logical capacity: values the ring may hold (0: rendezvous, which uses one slot). */
+#define SABCHAN_IDX_CAPACITY               5u
+#define SABCHAN_OFF_CAPACITY               20u
+
+/* What a put does when the ring is full: one of POLICY_*. */
+#define SABCHAN_IDX_POLICY                 6u
+#define SABCHAN_OFF_POLICY                 24u
+
+/* Byte offset of the data region (SZ_HEADER in version 1). */
+#define SABCHAN_IDX_DATA_OFFSET            7u
+#define SABCHAN_OFF_DATA_OFFSET            28u
+
+/* Bytes per slot. */
+#define SABCHAN_IDX_SLOT_BYTES             8u
+#define SABCHAN_OFF_SLOT_BYTES             32u
+
+/* A random non-zero id, fixed at creation: names the channel in errors and lock order. */
+#define SABCHAN_IDX_CHANNEL_ID             9u
+#define SABCHAN_OFF_CHANNEL_ID             36u
+
+/* words 10-31 reserved (zero). */
+
+/* ---- block B (bytes 128-255): producer positions, written by producers. */
+/* Next position a producer may reserve; bit 31 is FLAG_CLOSED. Reserved by CAS. */
+#define SABCHAN_IDX_PROD_HEAD              32u
+#define SABCHAN_OFF_PROD_HEAD              128u
+
+/* Every position below it holds a published value. Producers advance it in reservation order. */
+#define SABCHAN_IDX_PROD_TAIL              33u
+#define SABCHAN_OFF_PROD_TAIL              132u
+
+/* ---- block C (bytes 256-383): consumer positions, written by consumers. */
+/* Next position a consumer may reserve. Reserved by CAS. */
+#define SABCHAN_IDX_CONS_HEAD              64u
+#define SABCHAN_OFF_CONS_HEAD              256u
+
+/* Every position below it has been read and its slot is free. Advanced in reservation order. */
+#define SABCHAN_IDX_CONS_TAIL              65u
+#define SABCHAN_OFF_CONS_TAIL              260u
+
+/* ---- block D (bytes 384-511): consumers waiting for values. */
+/*
+ * Non-zero: some consumer is about to sleep or asleep and asked to be woken by the next producer
+ * commit. Set (store 1) by such a consumer; cleared (exchange 0) by the committer that then bumps
+ * and notifies RX_EPOCH, so one sleep costs one notify, not one per commit.
+ */
+#define SABCHAN_IDX_RX_WAITING             96u
+#define SABCHAN_OFF_RX_WAITING             384u
+
+/* Futex word sleeping consumers wait on. */
+#define SABCHAN_IDX_RX_EPOCH               97u
+#define SABCHAN_OFF_RX_EPOCH               388u
+
+/* ---- block E (bytes 512-639): producers waiting for space (or a rendezvous put for its taker). */
+/* As RX_WAITING, for producers waiting for a consumer commit. */
+#define SABCHAN_IDX_TX_WAITING             128u
+#define SABCHAN_OFF_TX_WAITING             512u
+
+/* Futex word sleeping producers wait on. */
+#define SABCHAN_IDX_TX_EPOCH               129u
+#define SABCHAN_OFF_TX_EPOCH               516u
+
+/*
+ * ---- block F (bytes 640-767): reserved for select across threads (layout 1.x, next issue):
+ * per-channel waiter bitmasks of thread ids (128 ids each), so a parked select rings one
+ * doorbell per thread instead of waiting on each channel's epoch.
+ */
+/* First of 4 words: bit t set = thread t has a select waiting to receive here. */
+#define SABCHAN_IDX_RX_SELECT_MASK         160u
+#define SABCHAN_OFF_RX_SELECT_MASK         640u
+
+/* First of 4 words: bit t set = thread t has a select waiting to send here. */
+#define SABCHAN_IDX_TX_SELECT_MASK         164u
+#define SABCHAN_OFF_TX_SELECT_MASK         656u
+
+/* Words in each select mask (128 thread ids). */
+#define SABCHAN_SELECT_MASK_WORDS          4u
+
+/* ---- block G (bytes 768-895): lifecycle. */
+/* FLAG_STATE_* bits; only ever gain bits. */
+#define SABCHAN_IDX_STATE                  192u
+#define SABCHAN_OFF_STATE                  768u
+
+/* Why the channel closed: one of CLOSE_REASON_*. Written before FLAG_CLOSED is set. */
+#define SABCHAN_IDX_CLOSE_REASON           193u
+#define SABCHAN_OFF_CLOSE_REASON           772u
+
+/*
+ * Bumped (Atomics.add) by the producer whose commit moves PROD_TAIL across a multiple of
+ * 2^LAP_SHIFT, before its PROD_TAIL store. Parties that cache a tail re-load it when LAP changed,
+ * which keeps every cached position within 2^30 of the truth (ring.ts checkLap).
+ */
+#define SABCHAN_IDX_LAP                    194u
+#define SABCHAN_OFF_LAP                    776u
+
+/* log2 of the positions between LAP bumps; also bounds the slot count (MAX_SLOTS). */
+#define SABCHAN_LAP_SHIFT                  28u
+
+/* words 195-223 reserved (zero); block H (bytes 896-1023) reserved for statistics. */
+
+/* Total Int32 words in the header. */
+#define SABCHAN_HEADER_WORDS               256u
+
+/* ---- flags and codes */
+/* Bit 31 of PROD_HEAD: the channel is closed; no new reservation can succeed. */
+#define SABCHAN_FLAG_CLOSED                0x80000000u
+
+/* Positions are 31-bit: mask a PROD_HEAD word with this to get the position. */
+#define SABCHAN_POSITION_MASK              0x7fffffffu
+
+#define SABCHAN_KIND_NUMERIC               1u
+
+#define SABCHAN_POLICY_BLOCK               0u
+#define SABCHAN_POLICY_SLIDING             1u
+#define SABCHAN_POLICY_DROPPING            2u
+
+#define SABCHAN_CLOSE_REASON_NONE          0u
+
+/* close() was called. */
+#define SABCHAN_CLOSE_REASON_CLOSED        1u
+
+/* Lane codes, in the order of the LANES table. */
+#define SABCHAN_LANE_F64                   0u
+#define SABCHAN_LANE_F32                   1u
+#define SABCHAN_LANE_I32                   2u
+#define SABCHAN_LANE_U32                   3u
+#define SABCHAN_LANE_I16                   4u
+#define SABCHAN_LANE_U16                   5u
+#define SABCHAN_LANE_I8                    6u
+#define SABCHAN_LANE_U8                    7u
+
+/* Largest number of slots (2^28 = 2^LAP_SHIFT), so that cached positions stay exact. */
+#define SABCHAN_MAX_SLOTS                  268435456u
+
+/* The element types of numeric lanes: code, bytes per slot, and the integer range if any. */
+#define SABCHAN_LANE_F64_BYTES             8u           /* double */
+#define SABCHAN_LANE_F32_BYTES             4u           /* float */
+#define SABCHAN_LANE_I32_BYTES             4u           /* int32_t */
+#define SABCHAN_LANE_U32_BYTES             4u           /* uint32_t */
+#define SABCHAN_LANE_I16_BYTES             2u           /* int16_t */
+#define SABCHAN_LANE_U16_BYTES             2u           /* uint16_t */
+#define SABCHAN_LANE_I8_BYTES              1u           /* int8_t */
+#define SABCHAN_LANE_U8_BYTES              1u           /* uint8_t */
+
+/* Bytes of a numeric channel buffer with `slots` slots of `slotBytes`. */
+#define SABCHAN_BUFFER_BYTES(slots, slot_bytes) \
+  ((uint64_t)SABCHAN_SZ_HEADER + (uint64_t)(slots) * (uint64_t)(slot_bytes))
+
+/* ---- derived */
+/* The VERSION word of this layout: (major << 16) | minor. */
+#define SABCHAN_VERSION_WORD               ((SABCHAN_VERSION_MAJOR << 16) | SABCHAN_VERSION_MINOR)
+
+/*
+ * The header as a struct: one int32_t per word, reserved runs as arrays that MUST be zero.
+ * It is exact (check_layout.c asserts every offsetof). Read and write the words of blocks B to G
+ * only with seq_cst atomics, e.g. __atomic_load_n(&h->prod_tail, __ATOMIC_SEQ_CST) or C11
+ * atomic_load on an _Atomic int32_t * to the word (SPEC.md 6). The data region starts at
+ * byte SABCHAN_SZ_HEADER.
+ */
+typedef struct sabchan_header {
+  /* block A: bytes 0-127 */
+  int32_t magic;                     /* word 0, byte 0 */
+  int32_t version;                   /* word 1, byte 4 */
+  int32_t kind;                      /* word 2, byte 8 */
+  int32_t lane;                      /* word 3, byte 12 */
+  int32_t slots;                     /* word 4, byte 16 */
+  int32_t capacity;                  /* word 5, byte 20 */
+  int32_t policy;                    /* word 6, byte 24 */
+  int32_t data_offset;               /* word 7, byte 28 */
+  int32_t slot_bytes;                /* word 8, byte 32 */
+  int32_t channel_id;                /* word 9, byte 36 */
+  int32_t reserved_10_31[22];        /* words 10-31, bytes 40-127 */
+  /* block B: bytes 128-255 */
+  int32_t prod_head;                 /* word 32, byte 128 */
+  int32_t prod_tail;                 /* word 33, byte 132 */
+  int32_t reserved_34_63[30];        /* words 34-63, bytes 136-255 */
+  /* block C: bytes 256-383 */
+  int32_t cons_head;                 /* word 64, byte 256 */
+  int32_t cons_tail;                 /* word 65, byte 260 */
+  int32_t reserved_66_95[30];        /* words 66-95, bytes 264-383 */
+  /* block D: bytes 384-511 */
+  int32_t rx_waiting;                /* word 96, byte 384 */
+  int32_t rx_epoch;                  /* word 97, byte 388 */
+  int32_t reserved_98_127[30];       /* words 98-127, bytes 392-511 */
+  /* block E: bytes 512-639 */
+  int32_t tx_waiting;                /* word 128, byte 512 */
+  int32_t tx_epoch;                  /* word 129, byte 516 */
+  int32_t reserved_130_159[30];      /* words 130-159, bytes 520-639 */
+  /* block F: bytes 640-767 */
+  int32_t rx_select_mask[4];         /* words 160-163, bytes 640-655 */
+  int32_t tx_select_mask[4];         /* words 164-167, bytes 656-671 */
+  int32_t reserved_168_191[24];      /* words 168-191, bytes 672-767 */
+  /* block G: bytes 768-895 */
+  int32_t state;                     /* word 192, byte 768 */
+  int32_t close_reason;              /* word 193, byte 772 */
+  int32_t lap;                       /* word 194, byte 776 */
+  int32_t reserved_195_223[29];      /* words 195-223, bytes 780-895 */
+  /* block H: bytes 896-1023 */
+  int32_t reserved_224_255[32];      /* words 224-255, bytes 896-1023 */
+} sabchan_header;
+
+#endif /* SABCHAN_LAYOUT_H */
