@@ -24,7 +24,7 @@ export interface RowResult {
 }
 
 /** The row's measurement, or undefined when it failed, was not supported or is absent. */
-export function measurementOf(row: RowResult | undefined): Measurement | undefined {
+export function measurementOf(row: { readonly outcome: Outcome } | undefined): Measurement | undefined {
   return row?.outcome.kind === 'measured' ? row.outcome : undefined;
 }
 
@@ -39,20 +39,14 @@ export interface MeasureOptions {
 const MIN_ITERATIONS = 5;
 const WARMUP_ITERATIONS = 3;
 /** A transfer that loses a value never finishes; fail the row instead of hanging the run. */
-const STALL_TIMEOUT_MS = 15_000;
+export const STALL_TIMEOUT_MS = 15_000;
 
 export async function measureScenario(
   scenario: Scenario,
   rows: readonly Row[],
   opts: MeasureOptions,
 ): Promise<RowResult[]> {
-  const bench = new Bench({
-    time: opts.timeMs,
-    iterations: MIN_ITERATIONS,
-    warmupTime: Math.min(500, opts.timeMs / 3),
-    warmupIterations: WARMUP_ITERATIONS,
-    throws: false, // a broken contender fails its row, not the whole run
-  });
+  const bench = newBench(opts.timeMs);
   for (const row of rows) if (row.prepare) addTransferTask(bench, row.label, row.prepare);
   // A task ends with 'cycle' when it completed and with 'error' when it failed.
   const taskDone = (task: Task) =>
@@ -70,6 +64,61 @@ export async function measureScenario(
       ? readOutcome(bench.getTask(row.label), scenario.valuesPerIteration)
       : { kind: 'unsupported' },
   }));
+}
+
+function newBench(timeMs: number): Bench {
+  return new Bench({
+    time: timeMs,
+    iterations: MIN_ITERATIONS,
+    warmupTime: Math.min(500, timeMs / 3),
+    warmupIterations: WARMUP_ITERATIONS,
+    throws: false, // a broken contender fails its row, not the whole run
+  });
+}
+
+/**
+ * A task with state that lives across its iterations (the cross-thread suite's workers).
+ * `setup` runs once before warm-up and returns the per-iteration preparer; `teardown` runs
+ * once after the task, also when it failed.
+ */
+export interface IsolatedTask {
+  readonly name: string;
+  readonly setup: () => Promise<() => Transfer>;
+  readonly teardown: () => Promise<void>;
+}
+
+/**
+ * Runs one task in a Bench of its own. tinybench calls `beforeAll`/`afterAll` once per phase
+ * (warm-up, then run) and skips the run phase, afterAll included, when warm-up failed; a
+ * Bench per task lets setup and teardown bracket both phases exactly once.
+ */
+export async function measureIsolated(
+  task: IsolatedTask,
+  valuesPerIteration: number,
+  opts: MeasureOptions,
+): Promise<Outcome> {
+  let outcome: Outcome;
+  try {
+    const prepare = await task.setup();
+    const bench = newBench(opts.timeMs);
+    addTransferTask(bench, task.name, prepare);
+    await bench.run();
+    outcome = readOutcome(bench.getTask(task.name), valuesPerIteration);
+  } catch (err) {
+    outcome = { kind: 'failed', error: messageOf(err) };
+  }
+  // A teardown error (a worker that failed after the last iteration) still fails the row.
+  try {
+    await task.teardown();
+  } catch (err) {
+    if (outcome.kind !== 'failed') outcome = { kind: 'failed', error: `teardown: ${messageOf(err)}` };
+  }
+  opts.onTaskDone?.(task.name, outcome);
+  return outcome;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Channels are created in beforeEach, so the timed region holds only the transfer. */
@@ -91,7 +140,7 @@ function addTransferTask(bench: Bench, name: string, prepare: () => Transfer): v
   );
 }
 
-function failOnStall(transfer: Promise<void>, name: string): Promise<void> {
+export function failOnStall(transfer: Promise<void>, name: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const stalled = new Error(
     `${name}: no completion within ${STALL_TIMEOUT_MS / 1000} s (lost values or deadlock)`,

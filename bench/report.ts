@@ -1,7 +1,7 @@
 /**
  * Markdown output: one table per scenario, its footnotes, failures and target lines.
  */
-import type { RowResult } from './measure.js';
+import type { Outcome, RowResult } from './measure.js';
 import { ratioOf, type Row, type Scenario, type TargetResult } from './scenarios.js';
 
 /** The row every ratio is taken against. */
@@ -19,9 +19,12 @@ export function formatScenario(
   const lines = [
     `## ${index}. ${scenario.title}`,
     '',
-    `| impl | ${scenario.unit} | ns/op | rme | ${REFERENCE} ÷ impl |`,
-    '|---|--:|--:|--:|--:|',
-    ...sortByThroughput(results).map((r) => tableRow(r, reference, footnotes.markerOf(r))),
+    ...formatThroughputTable(results, {
+      unit: scenario.unit,
+      referenceName: REFERENCE,
+      reference,
+      markerOf: footnotes.markerOf,
+    }),
     '',
     ...footnotes.lines,
     ...results.flatMap(failureLine),
@@ -30,25 +33,51 @@ export function formatScenario(
   return lines.join('\n').trimEnd() + '\n';
 }
 
+/** A labelled row with an outcome: what the throughput table needs of a result. */
+export interface TableRow {
+  readonly label: string;
+  readonly outcome: Outcome;
+}
+
+/**
+ * The throughput table, fastest first, with a ratio column against `reference`
+ * (`<referenceName> ÷ impl`). Shared by the in-thread and cross-thread reports.
+ */
+export function formatThroughputTable<R extends TableRow>(
+  results: readonly R[],
+  opts: {
+    unit: string;
+    referenceName: string;
+    reference: R | undefined;
+    markerOf?: (r: R) => string;
+  },
+): string[] {
+  return [
+    `| impl | ${opts.unit} | ns/op | rme | ${opts.referenceName} ÷ impl |`,
+    '|---|--:|--:|--:|--:|',
+    ...sortByThroughput(results).map((r) => tableRow(r, opts.reference, opts.markerOf?.(r) ?? '')),
+  ];
+}
+
 export function targetStatus({ ratio, goal, threshold }: TargetResult): 'PASS' | 'MISS' | 'n/a' {
   if (ratio === undefined) return 'n/a';
   const met = goal === '<=' ? ratio.value <= threshold : ratio.value >= threshold;
   return met ? 'PASS' : 'MISS';
 }
 
-function failureLine({ label, outcome }: RowResult): string[] {
+export function failureLine({ label, outcome }: TableRow): string[] {
   return outcome.kind === 'failed' ? [`- **${label} failed:** ${outcome.error}`] : [];
 }
 
-function formatTarget(t: TargetResult): string {
+export function formatTarget(t: TargetResult): string {
   const goal = `target ${t.goal === '<=' ? '≤' : '≥'} ${t.threshold}x`;
-  const value = t.ratio
-    ? `${t.ratio.value.toFixed(2)}x ±${t.ratio.rme.toFixed(1)}%`
-    : 'not measured';
+  // A ratio of two single measurements (latency percentiles) has no margin to print.
+  const margin = t.ratio?.rme === undefined ? '' : ` ±${t.ratio.rme.toFixed(1)}%`;
+  const value = t.ratio ? `${t.ratio.value.toFixed(2)}x${margin}` : 'not measured';
   return `- ${t.description}: ${value} (${goal}) **${targetStatus(t)}**`;
 }
 
-function tableRow(r: RowResult, reference: RowResult | undefined, marker: string): string {
+function tableRow(r: TableRow, reference: TableRow | undefined, marker: string): string {
   const label = `${r.label}${marker}`;
   const o = r.outcome;
   switch (o.kind) {
@@ -66,13 +95,14 @@ function tableRow(r: RowResult, reference: RowResult | undefined, marker: string
 }
 
 /** Fastest first; failed, then unsupported rows last. */
-function sortByThroughput(results: readonly RowResult[]): RowResult[] {
-  const rank = (r: RowResult) =>
-    r.outcome.kind === 'measured' ? r.outcome.opsPerSec : r.outcome.kind === 'failed' ? -1 : -2;
+function sortByThroughput<R extends TableRow>(results: readonly R[]): R[] {
+  const rankOf = { measured: 0, failed: -1, unsupported: -2 } as const;
+  const rank = (r: R) =>
+    r.outcome.kind === 'measured' ? r.outcome.opsPerSec : rankOf[r.outcome.kind];
   return [...results].sort((a, b) => rank(b) - rank(a));
 }
 
-function formatRate(perSec: number): string {
+export function formatRate(perSec: number): string {
   return perSec >= 1e6 ? `${(perSec / 1e6).toFixed(2)} M` : `${(perSec / 1e3).toFixed(1)} k`;
 }
 

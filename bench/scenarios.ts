@@ -17,8 +17,11 @@ export interface Row {
 
 export interface Ratio {
   readonly value: number;
-  /** Relative margin of error in percent: the two rows' rme combined. */
-  readonly rme: number;
+  /**
+   * Relative margin of error in percent: the two rows' rme combined. Absent for ratios of
+   * single measurements (the cross-thread latency percentiles), which have none.
+   */
+  readonly rme?: number;
 }
 
 export interface TargetResult {
@@ -151,7 +154,10 @@ function find(results: readonly RowResult[], contender: string, variant: Row['va
 }
 
 /** Throughput ratio a ÷ b, with the rme of a quotient (relative errors add in quadrature). */
-export function ratioOf(a: RowResult | undefined, b: RowResult | undefined): Ratio | undefined {
+export function ratioOf(
+  a: Pick<RowResult, 'outcome'> | undefined,
+  b: Pick<RowResult, 'outcome'> | undefined,
+): Ratio | undefined {
   const ma = measurementOf(a);
   const mb = measurementOf(b);
   if (!ma || !mb) return undefined;

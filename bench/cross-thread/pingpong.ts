@@ -1,0 +1,146 @@
+/**
+ * Scenario 3: round-trip latency with both ends blocking. The main thread may not block for
+ * long (its event loop runs the report), so both ends are workers: "ping" samples 20,000
+ * round trips and sends back percentiles, "pong" echoes. Each row starts its two workers,
+ * waits until both are ready, then says GO, so no start-up lands in a sample.
+ */
+import { MessageChannel, type Worker } from 'node:worker_threads';
+import { sharedChan } from '../../src/index.js';
+import { startTsWorker } from '../../test/helpers/ts-worker.js';
+import { READY } from '../workers/control.js';
+import { GO, type LatencyReport, type LatencyStats } from '../workers/latency.js';
+import { withTimeout } from './host.js';
+
+export const SAMPLES = 20_000;
+/** Channel capacity of the sabchan rows: one value in flight each way. */
+const CAPACITY = 1;
+/** Spin time of the raw spin-then-wait row: about one wake-up here (src/shared/wait.ts). */
+const SPIN_MICROS = 10;
+/** 22,000 round trips take ~1 s at 50 µs each; allow for a very busy machine. */
+const RUN_TIMEOUT_MS = 60_000;
+const EXIT_GRACE_MS = 2_000;
+
+export type LatencyOutcome =
+  | { kind: 'measured'; stats: LatencyStats }
+  | { kind: 'failed'; error: string };
+
+export interface LatencyRow {
+  readonly key: string;
+  readonly label: string;
+  readonly note?: string;
+  /** Worker module and the data of each role (plus what must be transferred to each). */
+  readonly setup: () => { entry: URL; ping: Spawn; pong: Spawn };
+}
+
+interface Spawn {
+  readonly data: object;
+  readonly transfer?: Transferable[];
+}
+
+const worker = (name: string) => new URL(`../workers/${name}`, import.meta.url);
+
+export const LATENCY_ROWS: readonly LatencyRow[] = [
+  {
+    key: 'sabchan',
+    label: 'sabchan `putSync`/`getSync`',
+    note:
+      `two channels of capacity ${CAPACITY}. sabchan has no option to turn spinning off: its ` +
+      'sync calls always spin for an adaptive budget (16 to 16,384 re-tries) before they ' +
+      'sleep, so this one row is both the "blocking" and the "with spinning" sabchan.',
+    setup() {
+      const ping = sharedChan({ type: 'f64', capacity: CAPACITY }).handle;
+      const pong = sharedChan({ type: 'f64', capacity: CAPACITY }).handle;
+      const data = (role: string) => ({ data: { role, samples: SAMPLES, ping, pong } });
+      return { entry: worker('pingpong-sabchan.ts'), ping: data('ping'), pong: data('pong') };
+    },
+  },
+  atomicsRow('atomics', 'raw `Atomics.wait`/`notify`', 0),
+  atomicsRow('atomics-spin', `raw Atomics, spin ${SPIN_MICROS} µs then wait`, SPIN_MICROS),
+  {
+    key: 'port',
+    label: 'MessagePort',
+    note: 'a MessageChannel between the two workers; both sides event-driven.',
+    setup() {
+      const { port1, port2 } = new MessageChannel();
+      const spawn = (role: string, port: typeof port1): Spawn => ({
+        data: { role, samples: SAMPLES, port },
+        transfer: [port],
+      });
+      return { entry: worker('pingpong-port.ts'), ping: spawn('ping', port1), pong: spawn('pong', port2) };
+    },
+  },
+];
+
+function atomicsRow(key: string, label: string, spinMicros: number): LatencyRow {
+  return {
+    key,
+    label,
+    note:
+      spinMicros === 0
+        ? 'two Int32 words in a SharedArrayBuffer; each side stores, notifies, and sleeps in `Atomics.wait` until the other answers.'
+        : `as the raw row, but re-checking the word for ${spinMicros} µs before sleeping: the floor for a spinning channel.`,
+    setup() {
+      const words = new Int32Array(new SharedArrayBuffer(8));
+      const data = (role: string) => ({ data: { role, samples: SAMPLES, words, spinMicros } });
+      return { entry: worker('pingpong-atomics.ts'), ping: data('ping'), pong: data('pong') };
+    },
+  };
+}
+
+/** Runs one row: both workers up, GO, the ping worker's report, both workers gone. */
+export async function measureLatency(row: LatencyRow): Promise<LatencyOutcome> {
+  const workers: Worker[] = [];
+  try {
+    const { entry, ping, pong } = row.setup();
+    for (const role of [pong, ping]) {
+      workers.push(startTsWorker(entry, role.data, { transferList: role.transfer ?? [] }));
+    }
+    const pingWorker = workers[1];
+    // Listen from the start: a worker may fail, or finish and exit, before we get to wait.
+    const exits = Promise.all(workers.map(exitOf));
+    const failure = Promise.race(workers.map(failureOf));
+    failure.catch(() => {}); // raced below; terminating the workers later rejects it unobserved
+    const ready = Promise.all(workers.map((w) => nextMessage(w, (m) => m === READY)));
+    const report = nextMessage(pingWorker, isReport);
+    await withTimeout(Promise.race([ready, failure]), 15_000, `${row.label}: worker start`);
+    pingWorker.postMessage(GO);
+    const { stats } = await withTimeout(Promise.race([report, failure]), RUN_TIMEOUT_MS, row.label);
+    await withTimeout(Promise.race([exits, failure]), EXIT_GRACE_MS, `${row.label}: worker exit`);
+    return { kind: 'measured', stats };
+  } catch (err) {
+    return { kind: 'failed', error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate())); // a no-op for workers that exited
+  }
+}
+
+function isReport(m: unknown): m is LatencyReport {
+  return typeof m === 'object' && m !== null && 'stats' in m;
+}
+
+function nextMessage<T>(w: Worker, accept: (m: unknown) => m is T): Promise<T>;
+function nextMessage(w: Worker, accept: (m: unknown) => boolean): Promise<unknown>;
+function nextMessage(w: Worker, accept: (m: unknown) => boolean): Promise<unknown> {
+  return new Promise((resolve) => {
+    const onMessage = (m: unknown) => {
+      if (!accept(m)) return;
+      w.off('message', onMessage);
+      resolve(m);
+    };
+    w.on('message', onMessage);
+  });
+}
+
+/** Rejects on the worker's uncaught error or on an exit with a non-zero code. */
+function failureOf(w: Worker): Promise<never> {
+  return new Promise((_, reject) => {
+    w.once('error', reject);
+    w.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`worker exited with code ${code}`));
+    });
+  });
+}
+
+function exitOf(w: Worker): Promise<void> {
+  return new Promise((resolve) => w.once('exit', () => resolve()));
+}

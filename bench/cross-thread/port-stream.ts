@@ -1,0 +1,43 @@
+/**
+ * Main-thread consumer of MessagePort for the throughput scenarios: values (numbers or
+ * Float64Array batches) are counted in a 'message' listener, the way a postMessage stream is
+ * consumed; the iteration ends when the listener has seen all n.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import type { Tally } from '../adapters/adapter.js';
+import type { PortStreamData } from '../workers/stream-port.js';
+import { add, type OpenStream } from './stream.js';
+
+const WORKER = new URL('../workers/stream-port.ts', import.meta.url);
+
+export function openPort(): OpenStream {
+  return async (host, n, batch) => {
+    const { port1, port2 } = new MessageChannel();
+    const data: PortStreamData = { ctl: host.ctl, n, batch, port: port2 };
+    await host.start(WORKER, data, [port2]);
+
+    // The listener lives for the whole task; each iteration installs a fresh tally and target.
+    let tally: Tally = { count: 0, sum: 0 };
+    let expected = 0;
+    let done: (t: Tally) => void = () => {};
+    port1.on('message', (msg: number | Float64Array) => {
+      if (typeof msg === 'number') {
+        tally.count++;
+        tally.sum += msg;
+      } else {
+        add(tally, msg, msg.length);
+      }
+      if (tally.count >= expected) done(tally);
+    });
+    return {
+      consume(count) {
+        tally = { count: 0, sum: 0 };
+        expected = count;
+        return new Promise<Tally>((resolve) => {
+          done = resolve;
+        });
+      },
+      close: () => port1.close(),
+    };
+  };
+}

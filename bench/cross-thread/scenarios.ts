@@ -1,0 +1,120 @@
+/**
+ * The four cross-thread scenarios behind one interface, so that threads.ts can filter, run
+ * and report them alike: throughput (single, batch), latency (pingpong), notify counts.
+ */
+import { progress } from '../cli.js';
+import { targetStatus } from '../report.js';
+import type { TargetResult } from '../scenarios.js';
+import type { MeasureOptions } from '../measure.js';
+import { measureNotify, NOTIFY_ROWS, NOTIFY_VALUES } from './notify.js';
+import { LATENCY_ROWS, measureLatency, SAMPLES } from './pingpong.js';
+import { formatLatency, formatNotify, notifyStatus, type LatencyResult, type NotifyResult } from './report.js';
+import { formatThroughput, measureThroughput, THROUGHPUT_SCENARIOS } from './throughput.js';
+
+export interface ScenarioRun {
+  readonly markdown: string;
+  /** Stored in the JSON results. */
+  readonly json: object;
+  /** Some row failed (lost values, an error, a stall). */
+  readonly failed: boolean;
+}
+
+export interface CrossThreadScenario {
+  readonly id: string;
+  run(index: number, opts: MeasureOptions): Promise<ScenarioRun>;
+}
+
+const withStatus = (targets: readonly TargetResult[]) => targets.map((t) => ({ ...t, status: targetStatus(t) }));
+
+const throughput: CrossThreadScenario[] = THROUGHPUT_SCENARIOS.map((scenario) => ({
+  id: scenario.id,
+  async run(index, opts) {
+    const results = await measureThroughput(scenario, opts);
+    const targets = scenario.targets(results);
+    return {
+      markdown: formatThroughput(index, scenario, results, targets),
+      json: { id: scenario.id, title: scenario.title, valuesPerIteration: scenario.n, results, targets: withStatus(targets) },
+      failed: results.some((r) => r.outcome.kind === 'failed'),
+    };
+  },
+}));
+
+const pingpong: CrossThreadScenario = {
+  id: 'pingpong',
+  async run(index) {
+    const results: LatencyResult[] = [];
+    for (const row of LATENCY_ROWS) {
+      const outcome = await measureLatency(row);
+      const o = outcome;
+      progress(`  ${row.label}: ${o.kind === 'failed' ? `FAILED: ${o.error}` : `p50 ${o.stats.p50.toFixed(2)} µs, p99 ${o.stats.p99.toFixed(2)} µs`}`);
+      results.push({ key: row.key, label: row.label, outcome });
+    }
+    const targets = latencyTargets(results);
+    const title = `## ${index}. ping-pong round trip between two workers, both ends blocking: ${SAMPLES.toLocaleString('en')} samples per row`;
+    return {
+      markdown: formatLatency(title, LATENCY_ROWS, results, targets),
+      json: { id: 'pingpong', title, results, targets: withStatus(targets) },
+      failed: results.some((r) => r.outcome.kind === 'failed'),
+    };
+  },
+};
+
+function latencyTargets(results: readonly LatencyResult[]): TargetResult[] {
+  const p50 = (key: string) => {
+    const o = results.find((r) => r.key === key)?.outcome;
+    return o?.kind === 'measured' ? o.stats.p50 : undefined;
+  };
+  const ratio = (a: string, b: string) => {
+    const pa = p50(a);
+    const pb = p50(b);
+    return pa === undefined || pb === undefined ? undefined : { value: pa / pb };
+  };
+  return [
+    {
+      description: 'sabchan blocking p50 ÷ raw `Atomics.wait`/`notify` p50 (sabchan cannot turn its spin off [1])',
+      ratio: ratio('sabchan', 'atomics'),
+      goal: '<=',
+      threshold: 1.2,
+    },
+    {
+      description: 'sabchan with spinning p50 ÷ MessagePort p50 (1/20 = 0.05)',
+      ratio: ratio('sabchan', 'port'),
+      goal: '<=',
+      threshold: 0.05,
+    },
+  ];
+}
+
+const NOTIFY_FOOTNOTE =
+  'steady state: neither side ever has to wait. The ring (2^20 slots) holds a whole iteration, ' +
+  'so the producer never finds it full; the main thread busy-polls `length` and calls ' +
+  '`getManySync` only when it is non-zero, so it never sleeps. Counts are calls on the ' +
+  'channel\'s buffer only (the benchmark\'s own control words excluded), over the second of ' +
+  'two iterations (the first warms up). "wait" counts `Atomics.wait`, which includes the 1 ms ' +
+  'naps of a producer waiting for an earlier producer to commit (none here: one producer).';
+
+const notify: CrossThreadScenario = {
+  id: 'notify',
+  async run(index) {
+    const results: NotifyResult[] = [];
+    for (const row of NOTIFY_ROWS) {
+      const outcome = await measureNotify(row);
+      const o = outcome;
+      progress(`  ${row.label}: ${o.kind === 'failed' ? `FAILED: ${o.error}` : `producer notify ${o.producer.notify}, wait ${o.producer.wait}`}`);
+      results.push({ row, outcome });
+    }
+    const title = `## ${index}. Atomics.notify calls by a producer in steady state: ${NOTIFY_VALUES.toLocaleString('en')} values, worker → main`;
+    return {
+      markdown: formatNotify(title, NOTIFY_FOOTNOTE, results),
+      json: {
+        id: 'notify',
+        title,
+        footnote: NOTIFY_FOOTNOTE,
+        results: results.map(({ row, outcome }) => ({ ...row, outcome, status: notifyStatus(outcome) })),
+      },
+      failed: results.some((r) => r.outcome.kind === 'failed'),
+    };
+  },
+};
+
+export const CROSS_THREAD_SCENARIOS: readonly CrossThreadScenario[] = [...throughput, pingpong, notify];

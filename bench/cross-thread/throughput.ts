@@ -1,0 +1,154 @@
+/**
+ * Scenarios 1 and 2: worker → main throughput, one value per operation and batches of 128.
+ * Rows, targets, and the runner that measures each row under tinybench.
+ */
+import { measureIsolated, type MeasureOptions, type Outcome } from '../measure.js';
+import { failureLine, formatTarget, formatThroughputTable } from '../report.js';
+import { ratioOf, type TargetResult } from '../scenarios.js';
+import { openPort } from './port-stream.js';
+import { openRingbuf } from './ringbuf-stream.js';
+import { openSabchan } from './sabchan-stream.js';
+import { streamTask, type StreamRow } from './stream.js';
+
+/** Ring capacity of sabchan and ringbuf.js in both scenarios (values, not batches). */
+const CAPACITY = 4096;
+
+export interface ThroughputScenario {
+  readonly id: 'single' | 'batch';
+  readonly title: string;
+  /** Values per iteration. */
+  readonly n: number;
+  /** Values per operation: 1, or the batch length. */
+  readonly batch: number;
+  readonly rows: readonly StreamRow[];
+  targets(results: readonly RowOutcome[]): TargetResult[];
+}
+
+export interface RowOutcome {
+  readonly key: string;
+  readonly label: string;
+  readonly outcome: Outcome;
+}
+
+const BUSY_POLL = 'each side keeps a core busy: the producer retries `push` while the ring is full, the main thread busy-polls `pop`';
+
+function sabchanRow(key: string, label: string, mode: 'await' | 'sync'): StreamRow {
+  return { key, label, open: openSabchan(CAPACITY, mode) };
+}
+
+const single: ThroughputScenario = {
+  id: 'single',
+  title: `single values: 1,000,000 f64 per iteration, worker → main, one value per operation (capacity ${CAPACITY})`,
+  n: 1_000_000,
+  batch: 1,
+  rows: [
+    sabchanRow('sabchan-get', 'sabchan `await get()`', 'await'),
+    sabchanRow('sabchan-getSync', 'sabchan `getSync()`', 'sync'),
+    {
+      key: 'port',
+      label: 'MessagePort',
+      note: 'one `postMessage` per number, counted in a `message` listener; postMessage has no backpressure (the queue grows without bound).',
+      open: openPort(),
+    },
+    {
+      key: 'ringbuf',
+      label: 'ringbuf.js',
+      note: `push/pop of one element; ${BUSY_POLL}.`,
+      open: openRingbuf('ringbuf.js', CAPACITY),
+    },
+  ],
+  targets: (r) => [
+    target(r, 'sabchan-get', 'port', 10),
+    target(r, 'sabchan-get', 'ringbuf', 1),
+    target(r, 'sabchan-getSync', 'ringbuf', 2),
+  ],
+};
+
+const BATCH = 128;
+
+const batch: ThroughputScenario = {
+  id: 'batch',
+  title: `batches: 10,000,000 f64 per iteration in batches of ${BATCH}, worker → main (capacity ${CAPACITY} values)`,
+  n: 10_000_000,
+  batch: BATCH,
+  rows: [
+    sabchanRow('sabchan-getMany', 'sabchan `await getMany()`', 'await'),
+    sabchanRow('sabchan-getManySync', 'sabchan `getManySync()`', 'sync'),
+    {
+      key: 'port',
+      label: `MessagePort Float64Array(${BATCH})`,
+      note: `one \`postMessage\` per Float64Array(${BATCH}), structured-cloned (copied), not transferred.`,
+      open: openPort(),
+    },
+    {
+      key: 'ringbuf',
+      label: `ringbuf.js push/pop ${BATCH}`,
+      note: `push/pop of up to ${BATCH} elements (a partial push is completed); ${BUSY_POLL}.`,
+      open: openRingbuf(`ringbuf.js push/pop ${BATCH}`, CAPACITY),
+    },
+  ],
+  // The brief names two peers and two sabchan forms: each form against each peer.
+  targets: (r) => [
+    target(r, 'sabchan-getMany', 'port', 5),
+    target(r, 'sabchan-getManySync', 'port', 5),
+    target(r, 'sabchan-getMany', 'ringbuf', 1.2),
+    target(r, 'sabchan-getManySync', 'ringbuf', 1.2),
+  ],
+};
+
+export const THROUGHPUT_SCENARIOS: readonly ThroughputScenario[] = [single, batch];
+
+function target(results: readonly RowOutcome[], ours: string, peer: string, threshold: number): TargetResult {
+  const a = results.find((r) => r.key === ours);
+  const b = results.find((r) => r.key === peer);
+  return {
+    description: `${a?.label ?? ours} ÷ ${b?.label ?? peer}`,
+    ratio: ratioOf(a, b),
+    goal: '>=',
+    threshold,
+  };
+}
+
+/** Measures every row, one after the other (each row's two threads get both cores). */
+export async function measureThroughput(
+  scenario: ThroughputScenario,
+  opts: MeasureOptions,
+): Promise<RowOutcome[]> {
+  const results: RowOutcome[] = [];
+  for (const row of scenario.rows) {
+    const task = streamTask(row, scenario.n, scenario.batch);
+    const outcome = await measureIsolated(task, scenario.n, opts);
+    results.push({ key: row.key, label: row.label, outcome });
+  }
+  return results;
+}
+
+export function formatThroughput(
+  index: number,
+  scenario: ThroughputScenario,
+  results: readonly RowOutcome[],
+  targets: readonly TargetResult[],
+): string {
+  // Footnote markers follow row order; the ratio column is against the first (sabchan) row.
+  const notes = scenario.rows.filter((r) => r.note);
+  const markerOf = (r: RowOutcome) => {
+    const i = notes.findIndex((n) => n.key === r.key);
+    return i < 0 ? '' : ` [${i + 1}]`;
+  };
+  const reference = results[0];
+  const lines = [
+    `## ${index}. ${scenario.title}`,
+    '',
+    ...formatThroughputTable(results, {
+      unit: 'values/s',
+      referenceName: reference?.label ?? 'sabchan',
+      reference,
+      markerOf,
+    }),
+    '',
+    ...notes.map((r, i) => `- [${i + 1}] ${r.note}`),
+    ...results.flatMap(failureLine),
+    ...targets.map(formatTarget),
+  ];
+  return lines.join('\n').trimEnd() + '\n';
+}

@@ -1,0 +1,84 @@
+/**
+ * Round-trip sampling for the ping-pong scenario, run inside the "ping" worker: each round is
+ * timed with performance.now(); the first WARMUP_ROUNDS are discarded (JIT, the other worker
+ * still starting, spin budgets settling), and only percentiles go back to the main thread.
+ */
+import { parentPort } from 'node:worker_threads';
+
+export const WARMUP_ROUNDS = 2_000;
+
+/** Microseconds per round trip. */
+export interface LatencyStats {
+  readonly samples: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly mean: number;
+}
+
+/** What the ping worker posts when done. */
+export interface LatencyReport {
+  readonly stats: LatencyStats;
+}
+
+/** The message the main thread sends the ping worker once both workers are ready. */
+export const GO = 'go';
+
+/** Resolves when the main thread says GO (both workers are up: no start-up in a sample). */
+export function awaitGo(): Promise<void> {
+  return new Promise((resolve) => {
+    parentPort!.on('message', function onGo(msg: unknown) {
+      if (msg !== GO) return;
+      parentPort!.off('message', onGo);
+      resolve();
+    });
+  });
+}
+
+/** Collects round-trip times; `rounds` = WARMUP_ROUNDS + the samples kept. */
+export class Recorder {
+  readonly rounds: number;
+  private readonly samples: Float64Array;
+  private started = 0;
+
+  constructor(samples: number) {
+    this.samples = new Float64Array(samples);
+    this.rounds = WARMUP_ROUNDS + samples;
+  }
+
+  /** Call just before sending round `i` (0-based). */
+  start(): void {
+    this.started = performance.now();
+  }
+
+  /** Call as soon as round `i`'s reply arrived. */
+  stop(i: number): void {
+    const elapsed = performance.now() - this.started;
+    if (i >= WARMUP_ROUNDS) this.samples[i - WARMUP_ROUNDS] = elapsed;
+  }
+
+  /** Sorts the samples and reports percentiles in µs (nearest rank). */
+  stats(): LatencyStats {
+    const s = this.samples.sort();
+    const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] * 1000;
+    const mean = (s.reduce((a, b) => a + b, 0) / s.length) * 1000;
+    return { samples: s.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: s[s.length - 1] * 1000, mean };
+  }
+}
+
+/** A blocking ping loop: `roundTrip(i)` sends i and returns the echo. */
+export function runBlockingRounds(rec: Recorder, roundTrip: (i: number) => number): LatencyStats {
+  for (let i = 0; i < rec.rounds; i++) {
+    rec.start();
+    const echo = roundTrip(i);
+    rec.stop(i);
+    if (echo !== i) throw new Error(`ping-pong: sent ${i}, got ${echo} back`);
+  }
+  return rec.stats();
+}
+
+export function postReport(stats: LatencyStats): void {
+  const report: LatencyReport = { stats };
+  parentPort!.postMessage(report);
+}

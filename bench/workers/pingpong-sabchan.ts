@@ -1,0 +1,34 @@
+/**
+ * Ping-pong over two sabchan shared channels with the blocking forms: ping does
+ * `ping.putSync(i); pong.getSync()`, pong echoes with `pong.putSync(ping.getSync())`.
+ * sabchan's sync calls spin for an adaptive budget before they sleep (src/shared/wait.ts).
+ */
+import { workerData } from 'node:worker_threads';
+import { attach, type SharedChanHandle } from '../../src/index.js';
+import { signalReady } from './control.js';
+import { awaitGo, postReport, Recorder, runBlockingRounds } from './latency.js';
+
+export interface SabchanPingPongData {
+  readonly role: 'ping' | 'pong';
+  readonly samples: number;
+  readonly ping: SharedChanHandle;
+  readonly pong: SharedChanHandle;
+}
+
+const data = (workerData as { data: SabchanPingPongData }).data;
+const ping = attach(data.ping);
+const pong = attach(data.pong);
+
+signalReady();
+if (data.role === 'pong') {
+  // Ends when ping closes its channel: getSync then returns undefined.
+  for (let v = ping.getSync(); v !== undefined; v = ping.getSync()) pong.putSync(v);
+} else {
+  await awaitGo();
+  const stats = runBlockingRounds(new Recorder(data.samples), (i) => {
+    ping.putSync(i);
+    return pong.getSync() ?? -1;
+  });
+  ping.close();
+  postReport(stats);
+}
