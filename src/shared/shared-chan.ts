@@ -51,7 +51,7 @@ import {
   type LaneType,
 } from './layout.js';
 import { CLOSED, NumericRing, type Lane } from './ring.js';
-import { blockUntil, EpochWatcher } from './wait.js';
+import { blockUntil, EpochWatcher, SpinBudget } from './wait.js';
 
 const RESOLVED_TRUE: Promise<boolean> = Promise.resolve(true);
 const RESOLVED_FALSE: Promise<boolean> = Promise.resolve(false);
@@ -83,6 +83,8 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
   private readonly rx: EpochWatcher;
   /** Wakes this thread's parked puts and handoffs when consumers commit or it closes (H3). */
   private readonly tx: EpochWatcher;
+  /** How long this thread's sync calls on this channel spin before sleeping. */
+  private readonly spin = new SpinBudget();
 
   /** Use `sharedChan()` or `attach()`. */
   constructor(buffer: SharedArrayBuffer, config: ChannelConfig) {
@@ -162,12 +164,12 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
     let entered = this.putNowInOrder(value);
     if (entered === NOT_READY) {
       this.syncValue = value;
-      entered = blockUntil('putSync', this.ring.words, IDX_TX_WAITING, IDX_TX_EPOCH, this.attemptPut, timeout);
+      entered = blockUntil('putSync', this.ring.words, IDX_TX_WAITING, IDX_TX_EPOCH, this.attemptPut, timeout, this.spin);
     }
     if (!this.isRendezvous() || entered === false) return entered;
     this.syncPos = this.ring.reservedAt;
     try {
-      return blockUntil('putSync', this.ring.words, IDX_TX_WAITING, IDX_TX_EPOCH, this.attemptTaken, timeout);
+      return blockUntil('putSync', this.ring.words, IDX_TX_WAITING, IDX_TX_EPOCH, this.attemptTaken, timeout, this.spin);
     } catch (err) {
       if (this.ring.reclaim(this.syncPos)) throw err; // withdrawn: nothing was transferred
       return true; // a consumer reserved it meanwhile: the transfer happened
@@ -183,7 +185,7 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
     const timeout = timeoutOf('getSync', opts);
     const r = this.tryGet();
     if (r !== NOT_READY) return r;
-    return blockUntil('getSync', this.ring.words, IDX_RX_WAITING, IDX_RX_EPOCH, this.attemptGet, timeout);
+    return blockUntil('getSync', this.ring.words, IDX_RX_WAITING, IDX_RX_EPOCH, this.attemptGet, timeout, this.spin);
   }
 
   /**
@@ -238,7 +240,7 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
     try {
       while (!op.done) {
         const left = deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
-        blockUntil('putManySync', this.ring.words, IDX_TX_WAITING, IDX_TX_EPOCH, this.attemptPutMany, left);
+        blockUntil('putManySync', this.ring.words, IDX_TX_WAITING, IDX_TX_EPOCH, this.attemptPutMany, left, this.spin);
       }
     } catch (err) {
       if (op.from > 0) return op.from; // partly transferred: report how much, do not throw
@@ -257,7 +259,7 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
     if (n !== NOT_READY) return n;
     this.syncDst = dst;
     try {
-      return blockUntil('getManySync', this.ring.words, IDX_RX_WAITING, IDX_RX_EPOCH, this.attemptGetMany, timeout);
+      return blockUntil('getManySync', this.ring.words, IDX_RX_WAITING, IDX_RX_EPOCH, this.attemptGetMany, timeout, this.spin);
     } finally {
       this.syncDst = null;
     }

@@ -3,7 +3,7 @@
  *
  *   1. try the operation;
  *   2. (sync calls only) spin, re-trying, for a time budget about the cost of a wake-up,
- *      adapted to how often spinning paid off;
+ *      adapted to how often spinning paid off (SpinBudget);
  *   3. read the epoch e; set WAITING to 1; re-try; then sleep on the epoch while it is still e
  *      (`Atomics.wait` for sync calls, `Atomics.waitAsync` for the Promise facade), with a
  *      safety timeout after which it simply re-tries. Repeat from 3 on waking.
@@ -50,13 +50,27 @@ export function assertCanBlock(where: string): void {
 }
 
 /**
- * Spin budget in iterations, adapted like glibc's adaptive mutex: doubled when a spin found
- * the channel ready, halved when it had to sleep anyway. Spinning about as long as a wake-up
- * costs (~10 µs here) bounds the loss at 2x the optimum either way.
+ * How long a sync call spins (re-trying) before it sleeps, per channel object, in
+ * microseconds. Spinning about as long as a wake-up costs (10-50 µs here) bounds the loss at
+ * 2x the optimum either way (sab-design.md C.4): it catches a counterpart that is awake and
+ * about to act, without burning much when it is not. Adapted like glibc's adaptive mutex:
+ * doubled when a spin succeeded, halved when it had to sleep anyway. The floor stays near a
+ * wake-up's cost on purpose: with a shorter one, two threads in a ping-pong can fall into a
+ * mode where each gives up spinning just before the other, still waking up, replies.
  */
-let spinBudget = 512;
-const MIN_SPIN = 16;
-const MAX_SPIN = 16_384;
+export class SpinBudget {
+  micros = 20;
+  static readonly MIN_MICROS = 10;
+  static readonly MAX_MICROS = 100;
+
+  succeeded(): void {
+    this.micros = Math.min(this.micros * 2, SpinBudget.MAX_MICROS);
+  }
+
+  failed(): void {
+    this.micros = Math.max(this.micros / 2, SpinBudget.MIN_MICROS);
+  }
+}
 
 /**
  * Blocks until `attempt()` returns something other than NOT_READY, or the timeout expires.
@@ -70,19 +84,23 @@ export function blockUntil<R>(
   epochIdx: number,
   attempt: () => R | NotReady,
   timeoutMs: number | undefined,
+  spin: SpinBudget,
 ): R {
   let r = attempt();
   if (r !== NOT_READY) return r;
   assertCanBlock(where);
-  for (let i = 0; i < spinBudget; i++) {
+  const start = performance.now();
+  const deadline = timeoutMs === undefined ? Infinity : start + timeoutMs;
+  const spinUntil = Math.min(start + spin.micros / 1000, deadline);
+  for (let i = 1; ; i++) {
     r = attempt();
     if (r !== NOT_READY) {
-      spinBudget = Math.min(spinBudget * 2, MAX_SPIN);
+      spin.succeeded();
       return r;
     }
+    if ((i & 15) === 0 && performance.now() >= spinUntil) break; // reading the clock costs ~30 ns
   }
-  spinBudget = Math.max(spinBudget >> 1, MIN_SPIN);
-  const deadline = timeoutMs === undefined ? Infinity : performance.now() + timeoutMs;
+  spin.failed();
   for (;;) {
     const epoch = Atomics.load(words, epochIdx);
     Atomics.store(words, waitingIdx, 1);
