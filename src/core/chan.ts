@@ -22,7 +22,7 @@
  *   C5  every value leaves in the order it entered: buffer FIFO, then parked puts FIFO (a get
  *       on a full fixed buffer takes the head and moves the oldest parked put to the tail).
  */
-import { PendingLimitError, signalOf, undefinedPutError } from '../errors.js';
+import { PendingLimitError, undefinedPutError } from '../errors.js';
 import {
   MAX_PENDING,
   NOT_READY,
@@ -34,14 +34,11 @@ import {
   type PutWaiter,
   type WaitOptions,
 } from '../protocol.js';
-import { parkGet, parkPut } from '../select/single.js';
+import * as facade from '../select/facade.js';
 import { makeBuffer, PromiseBuffer, type Buffer, type BufferSpec } from './buffers.js';
 import { ChanIterator } from '../internal/iterator.js';
 import { WaitQueue } from '../internal/waitq.js';
 
-/** Shared settled promises: the put fast path allocates nothing. */
-const RESOLVED_TRUE: Promise<boolean> = Promise.resolve(true);
-const RESOLVED_FALSE: Promise<boolean> = Promise.resolve(false);
 
 export class Channel<T> implements Chan<T>, Port<T> {
   readonly [PORT] = true as const;
@@ -66,31 +63,19 @@ export class Channel<T> implements Chan<T>, Port<T> {
   // ---- public API -------------------------------------------------------------------------
 
   put(value: T, opts?: WaitOptions): Promise<boolean> {
-    if (value === undefined) throw undefinedPutError('put');
-    const signal = opts === undefined ? undefined : signalOf('put', opts);
-    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-    const r = this.tryPut(value);
-    if (r === true) return RESOLVED_TRUE;
-    if (r === false) return RESOLVED_FALSE;
-    return parkPut(this, value, signal);
+    return facade.put(this, value, opts);
   }
 
   get(opts?: WaitOptions): Promise<T | undefined> {
-    const signal = opts === undefined ? undefined : signalOf('get', opts);
-    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-    const r = this.tryGet();
-    if (r !== NOT_READY) return Promise.resolve(r);
-    return parkGet(this, signal);
+    return facade.get(this, opts);
   }
 
   offer(value: T): boolean {
-    if (value === undefined) throw undefinedPutError('offer');
-    return this.tryPut(value) === true;
+    return facade.offer(this, value);
   }
 
   poll(): T | undefined {
-    const r = this.tryGet();
-    return r === NOT_READY ? undefined : r;
+    return facade.poll(this);
   }
 
   close(): void {

@@ -19,7 +19,7 @@
  *   L3  the promise settles exactly once: fulfilled by the winning arm, or rejected by the
  *       abort or by a pending-limit error in pass 2 (after withdrawing the arms parked so far).
  */
-import { describe, signalOf, undefinedPutError } from '../errors.js';
+import { describe, signalOf } from '../errors.js';
 import { promiseFor } from '../internal/deferred.js';
 import { fulfil } from './settle.js';
 import {

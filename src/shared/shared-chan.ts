@@ -22,7 +22,7 @@
  *       for its taker at the close withdraws its value and resolves false, unless a consumer
  *       reserved it first (then true): every blocked call settles.
  */
-import { describe, PendingLimitError, signalOf, timeoutOf } from '../errors.js';
+import { describe, PendingLimitError, timeoutOf } from '../errors.js';
 import { promiseFor } from '../internal/deferred.js';
 import { ChanIterator } from '../internal/iterator.js';
 import { WaitQueue } from '../internal/waitq.js';
@@ -38,7 +38,7 @@ import {
   type PutWaiter,
   type WaitOptions,
 } from '../protocol.js';
-import { parkGet, parkPut } from '../select/single.js';
+import * as facade from '../select/facade.js';
 import { handleOf, type ChannelConfig, type Policy, type SharedChanHandle } from './handle.js';
 import { checkLaneValue, checkLaneValues, laneView } from './lanes.js';
 import {
@@ -53,8 +53,6 @@ import {
 import { CLOSED, NumericRing, type Lane } from './ring.js';
 import { blockUntil, EpochWatcher, SpinBudget } from './wait.js';
 
-const RESOLVED_TRUE: Promise<boolean> = Promise.resolve(true);
-const RESOLVED_FALSE: Promise<boolean> = Promise.resolve(false);
 
 /** Any typed array `getMany` may fill. */
 export type NumericArray = Lane | Float64Array;
@@ -111,32 +109,20 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
   // ---- the Chan API (same semantics as in-thread channels) ----------------------------------
 
   put(value: T, opts?: WaitOptions): Promise<boolean> {
-    checkLaneValue('put', this.type, value);
-    const signal = opts === undefined ? undefined : signalOf('put', opts);
-    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-    const r = this.tryPut(value);
-    if (r === true) return RESOLVED_TRUE;
-    if (r === false) return RESOLVED_FALSE;
-    return parkPut(this, value, signal);
+    return facade.put(this, value, opts);
   }
 
   get(opts?: WaitOptions): Promise<T | undefined> {
-    const signal = opts === undefined ? undefined : signalOf('get', opts);
-    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-    const r = this.tryGet();
-    if (r !== NOT_READY) return Promise.resolve(r);
-    return parkGet(this, signal);
+    return facade.get(this, opts);
   }
 
-  /** As for in-thread channels; on a rendezvous channel it is always false (see README). */
+  /** As for in-thread channels; on a rendezvous channel see `tryPut`. */
   offer(value: T): boolean {
-    checkLaneValue('offer', this.type, value);
-    return this.tryPut(value) === true;
+    return facade.offer(this, value);
   }
 
   poll(): T | undefined {
-    const r = this.tryGet();
-    return r === NOT_READY ? undefined : r;
+    return facade.poll(this);
   }
 
   close(): void {

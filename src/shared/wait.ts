@@ -72,6 +72,21 @@ export class SpinBudget {
   }
 }
 
+/** Thread-local word that `pause` reads; never shared, so reading it disturbs no other core. */
+const pauseWord = new Int32Array(1);
+
+/**
+ * Exponential backoff between spinning attempts (crossbeam's Backoff): after attempt i, wait
+ * about 2^min(i, 7) local loads (up to ~150 ns). Re-trying flat out would re-read the other
+ * side's position word many times per change, so every commit there would find its cache
+ * line shared and pay a miss; backing off lets the other side run from its own cache.
+ * JS has no pause instruction; an Atomics.load of a local word is a delay V8 cannot remove.
+ */
+function pause(i: number): void {
+  const n = 1 << (i < 7 ? i : 7);
+  for (let j = 0; j < n; j++) Atomics.load(pauseWord, 0);
+}
+
 /**
  * Blocks until `attempt()` returns something other than NOT_READY, or the timeout expires.
  * @param timeoutMs undefined: wait forever.
@@ -93,6 +108,7 @@ export function blockUntil<R>(
   const deadline = timeoutMs === undefined ? Infinity : start + timeoutMs;
   const spinUntil = Math.min(start + spin.micros / 1000, deadline);
   for (let i = 1; ; i++) {
+    pause(i);
     r = attempt();
     if (r !== NOT_READY) {
       spin.succeeded();
