@@ -1,0 +1,149 @@
+/**
+ * Main-thread side of the test agents (./agent.ts): start a few, hand them tasks, and check
+ * what consumers received against what producers say was accepted.
+ */
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../../helpers/ts-worker.js';
+import { decode, type ConsumeResult, type ConsumeTask, type OneResult, type ProduceResult, type Reply, type Task } from './protocol.js';
+
+const AGENT = new URL('./agent.ts', import.meta.url);
+
+export class Agent {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private failure: Error | undefined;
+
+  private constructor(
+    readonly name: string,
+    private readonly worker: Worker,
+  ) {
+    worker.on('message', (msg: Reply) => {
+      const p = this.pending.get(msg.id);
+      if (p === undefined) return;
+      this.pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.value);
+      else p.reject(new Error(`${this.name}: task failed in the worker:\n${msg.error}`));
+    });
+    const fail = (e: Error): void => {
+      this.failure = e;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    worker.on('error', (e) => fail(new Error(`${this.name}: worker error: ${e.stack ?? e.message}`)));
+    worker.on('exit', (code) => fail(new Error(`${this.name}: worker exited (code ${code})`)));
+  }
+
+  /** Starts `n` agents and waits until each is listening. */
+  static async start(n: number, prefix = 'agent'): Promise<Agent[]> {
+    const agents: Agent[] = [];
+    const ready: Promise<void>[] = [];
+    for (let i = 0; i < n; i++) {
+      const worker = startTsWorker(AGENT);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          const onMessage = (m: { ready?: boolean }): void => {
+            if (m.ready === true) {
+              worker.off('message', onMessage);
+              resolve();
+            }
+          };
+          worker.on('message', onMessage);
+          worker.once('error', reject);
+        }),
+      );
+      agents.push(new Agent(`${prefix} ${i}`, worker));
+    }
+    await within(Promise.all(ready), 20_000, 'starting the test agents');
+    return agents;
+  }
+
+  run(task: Extract<Task, { kind: 'produce' | 'sendList' }>): Promise<ProduceResult>;
+  run(task: Extract<Task, { kind: 'consume' | 'receiveCount' }>): Promise<ConsumeResult>;
+  run(task: Extract<Task, { kind: 'putOne' | 'getOne' | 'close' }>): Promise<OneResult>;
+  run(task: Task): Promise<unknown> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, task });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/** Waits for `p` at most `ms` milliseconds; a hang becomes an error naming `what`. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms (hung?)`)), ms);
+  });
+  return Promise.race([p, bound]).finally(() => clearTimeout(timer));
+}
+
+/** One consumer's received values, in the order it received them. */
+export interface Stream {
+  name: string;
+  values: ArrayLike<number>;
+}
+
+/**
+ * Checks exactly-once delivery and per-producer order.
+ * @param accepted producer id -> number of values it says were accepted (seq 0..n-1).
+ * @returns a list of problems (empty: all good), at most a few of each kind.
+ */
+export function checkDelivery(accepted: Map<number, number>, streams: Stream[]): string[] {
+  const problems: string[] = [];
+  const report = (msg: string): void => {
+    if (problems.length < 20) problems.push(msg);
+  };
+  const seen = new Map<number, Uint8Array>();
+  for (const [id, n] of accepted) seen.set(id, new Uint8Array(n));
+  const extra = new Map<number, number>();
+  for (const s of streams) {
+    const last = new Map<number, number>();
+    for (let i = 0; i < s.values.length; i++) {
+      const v = s.values[i]!;
+      const { id, seq } = decode(v);
+      const marks = seen.get(id);
+      if (marks === undefined || !Number.isInteger(seq) || seq < 0) {
+        report(`${s.name}[${i}] = ${v}: not a value any producer sent (id ${id}, seq ${seq})`);
+        continue;
+      }
+      if (seq >= marks.length) {
+        extra.set(id, (extra.get(id) ?? 0) + 1);
+        report(`${s.name}[${i}]: producer ${id} seq ${seq} received, but the producer says only ${marks.length} were accepted`);
+        continue;
+      }
+      if (marks[seq]! >= 1) report(`${s.name}[${i}]: producer ${id} seq ${seq} received twice (duplicate)`);
+      marks[seq] = Math.min(marks[seq]! + 1, 2);
+      const prev = last.get(id);
+      if (prev !== undefined && seq <= prev) report(`${s.name}[${i}]: producer ${id} seq ${seq} after seq ${prev} (out of order)`);
+      last.set(id, seq);
+    }
+  }
+  for (const [id, marks] of seen) {
+    let missing = 0;
+    let first = -1;
+    for (let seq = 0; seq < marks.length; seq++) {
+      if (marks[seq] === 0) {
+        if (first < 0) first = seq;
+        missing++;
+      }
+    }
+    if (missing > 0) report(`producer ${id}: ${missing} of ${marks.length} accepted values never received (first missing seq ${first})`);
+  }
+  return problems;
+}
+
+/** Counts what every stream holds, for messages. */
+export function total(streams: Stream[]): number {
+  return streams.reduce((a, s) => a + s.values.length, 0);
+}
+
+/** A consume task with the usual defaults. */
+export function consumeTask(over: Partial<ConsumeTask> & Pick<ConsumeTask, 'handle' | 'seed' | 'maxValues'>): ConsumeTask {
+  return { kind: 'consume', maxBatch: 64, singleShare: 0.5, deadlineMs: 15_000, ...over };
+}
