@@ -219,7 +219,15 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
     const values = checkLaneValues('putManySync', this.type, src);
     const timeout = timeoutOf('putManySync', opts);
     if (this.isRendezvous()) return this.putEachSync(values, timeout);
+    let done = 0;
+    if (this.putq.length === 0 && this.policy === 'block') {
+      // Fast path: everything fits now (no op object, no closure).
+      done = this.ring.putMany(values, 0, values.length);
+      if (done === values.length) return done;
+      if (done === CLOSED) return 0;
+    }
     const op = new PutManyOp(values);
+    op.from = done;
     if (this.advanceInOrder(op)) return op.from;
     const deadline = timeout === undefined ? undefined : performance.now() + timeout;
     this.syncOp = op;
