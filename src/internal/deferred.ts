@@ -26,22 +26,3 @@ export function promiseFor<T>(op: Settleable<T>): Promise<T> {
   target = null;
   return promise;
 }
-
-/**
- * Fulfilments deferred to a microtask (see select/settle.ts), as [resolve, value] pairs,
- * flushed in order by one microtask for the whole batch.
- */
-const late: unknown[] = [];
-
-function flushLate(): void {
-  // Resolving only queues reactions, so nothing is appended while this runs; the index loop
-  // would still take it if it were.
-  for (let i = 0; i < late.length; i += 2) (late[i] as (v: unknown) => void)(late[i + 1]);
-  late.length = 0;
-}
-
-/** Calls `resolve(value)` from a microtask queued now (shared with other late fulfilments). */
-export function resolveLate<T>(resolve: (value: T) => void, value: T): void {
-  if (late.length === 0) queueMicrotask(flushLate);
-  late.push(resolve, value);
-}

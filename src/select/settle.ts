@@ -18,9 +18,9 @@
  * Only fulfilment is ever deferred; rejections (abort, pending limit) are immediate, and no
  * ordering guarantee changes: values still go to waiters in FIFO order.
  */
-import { resolveLate } from '../internal/deferred.js';
-
 export function fulfil<T>(resolve: (value: T) => void, value: T, late: boolean): void {
-  if (late) resolveLate(resolve, value);
+  // One microtask per fulfilment: batching them into one microtask was measured slower in
+  // the select benchmark (it bunches the producers' continuations together).
+  if (late) queueMicrotask(() => resolve(value));
   else resolve(value);
 }
