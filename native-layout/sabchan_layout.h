@@ -71,7 +71,15 @@
 #define SABCHAN_IDX_CHANNEL_ID             9u
 #define SABCHAN_OFF_CHANNEL_ID             36u
 
-/* words 10-31 reserved (zero). */
+/*
+ * 32 more random bits of the channel's identity. A thread that receives the same handle twice gets
+ * two SharedArrayBuffer objects over one memory; `attach` recognises the channel by (CHANNEL_ID,
+ * CHANNEL_ID_2) and returns the thread's existing object for it.
+ */
+#define SABCHAN_IDX_CHANNEL_ID_2           10u
+#define SABCHAN_OFF_CHANNEL_ID_2           40u
+
+/* words 11-31 reserved (zero). */
 
 /* ---- block B (bytes 128-255): producer positions, written by producers. */
 /* Next position a producer may reserve; bit 31 is FLAG_CLOSED. Reserved by CAS. */
@@ -222,7 +230,8 @@ typedef struct sabchan_header {
   int32_t data_offset;               /* word 7, byte 28 */
   int32_t slot_bytes;                /* word 8, byte 32 */
   int32_t channel_id;                /* word 9, byte 36 */
-  int32_t reserved_10_31[22];        /* words 10-31, bytes 40-127 */
+  int32_t channel_id_2;              /* word 10, byte 40 */
+  int32_t reserved_11_31[21];        /* words 11-31, bytes 44-127 */
   /* block B: bytes 128-255 */
   int32_t prod_head;                 /* word 32, byte 128 */
   int32_t prod_tail;                 /* word 33, byte 132 */

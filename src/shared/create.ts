@@ -15,8 +15,16 @@ export interface SharedChanOptions {
   policy?: Policy;
 }
 
-/** One SharedChan per buffer per thread, so that this thread's operations share one FIFO. */
-const attached = new WeakMap<SharedArrayBuffer, SharedChan>();
+/**
+ * One SharedChan per channel per thread, so that this thread's operations share one FIFO
+ * (shared-chan.ts H1). Keyed by the channel's identity, not the buffer object: a handle that
+ * reaches a thread twice arrives as two buffer objects over the same memory. Weak, so an
+ * unused channel can still be collected.
+ */
+const attached = new Map<string, WeakRef<SharedChan>>();
+const forget = new FinalizationRegistry<string>((id) => {
+  if (attached.get(id)?.deref() === undefined) attached.delete(id);
+});
 
 /**
  * Creates a channel of numbers in a SharedArrayBuffer. Pass `ch.handle` to other threads
@@ -55,16 +63,18 @@ export function sharedChan<T extends number = number>(options: SharedChanOptions
 
 /**
  * Attaches a channel created in another thread (or this one) from its handle. The same
- * buffer attached twice in one thread gives the same object.
+ * channel attached twice in one thread gives the same object, even when its handle arrived
+ * twice (as two buffer objects over one memory).
  * @throws {TypeError} when `handle` is not a channel handle.
  * @throws {AttachError} when the buffer is foreign, zeroed, corrupt or of a newer layout.
  */
 export function attach<T extends number = number>(handle: SharedChanHandle): SharedChan<T> {
   const { buffer, config } = readConfig(handle);
-  let ch = attached.get(buffer);
+  let ch = attached.get(config.id)?.deref();
   if (ch === undefined) {
     ch = new SharedChan(buffer, config);
-    attached.set(buffer, ch);
+    attached.set(config.id, new WeakRef(ch));
+    forget.register(ch, config.id);
   }
   return ch as SharedChan<T>;
 }

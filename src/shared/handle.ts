@@ -8,6 +8,7 @@ import {
   HEADER_WORDS,
   IDX_CAPACITY,
   IDX_CHANNEL_ID,
+  IDX_CHANNEL_ID_2,
   IDX_CONS_HEAD,
   IDX_CONS_TAIL,
   IDX_DATA_OFFSET,
@@ -55,7 +56,8 @@ export interface ChannelConfig {
   readonly capacity: number;
   readonly policy: Policy;
   readonly slots: number;
-  readonly id: number;
+  /** The channel's random identity (CHANNEL_ID and CHANNEL_ID_2), the same in every thread. */
+  readonly id: string;
 }
 
 /** Allocates and initialises a numeric channel buffer. Arguments are already validated. */
@@ -73,6 +75,7 @@ export function createNumericBuffer(type: LaneType, capacity: number, policy: Po
   w[IDX_DATA_OFFSET] = SZ_HEADER;
   w[IDX_SLOT_BYTES] = slotBytes;
   w[IDX_CHANNEL_ID] = (Math.random() * 0x7fffffff) | 1;
+  w[IDX_CHANNEL_ID_2] = (Math.random() * 0x100000000) | 0;
   const start = startPosition & POSITION_MASK;
   w[IDX_PROD_HEAD] = w[IDX_PROD_TAIL] = w[IDX_CONS_HEAD] = w[IDX_CONS_TAIL] = start;
   // MAGIC last: a buffer is recognisable only once the rest of the header is in place.
@@ -127,7 +130,8 @@ export function readConfig(handle: unknown): { buffer: SharedArrayBuffer; config
   if (w[IDX_DATA_OFFSET] !== SZ_HEADER) corrupt(`data offset ${w[IDX_DATA_OFFSET]}`);
   if (buffer.byteLength !== bufferBytes(slots, LANES[type].bytes)) corrupt(`buffer of ${buffer.byteLength} bytes for ${slots} ${type} slots`);
   const policy = POLICIES.find((p) => POLICY_CODES[p] === w[IDX_POLICY]) ?? corrupt(`unknown policy ${w[IDX_POLICY]}`);
-  return { buffer, config: { type, capacity, policy, slots, id: w[IDX_CHANNEL_ID]! } };
+  const id = `${w[IDX_CHANNEL_ID]!.toString(16)}-${(w[IDX_CHANNEL_ID_2]! >>> 0).toString(16)}`;
+  return { buffer, config: { type, capacity, policy, slots, id } };
 }
 
 function nextPowerOfTwo(n: number): number {

@@ -48,7 +48,13 @@ export const IDX_DATA_OFFSET = 7;
 export const IDX_SLOT_BYTES = 8;
 /** A random non-zero id, fixed at creation: names the channel in errors and lock order. */
 export const IDX_CHANNEL_ID = 9;
-// words 10-31 reserved (zero).
+/**
+ * 32 more random bits of the channel's identity. A thread that receives the same handle
+ * twice gets two SharedArrayBuffer objects over one memory; `attach` recognises the channel
+ * by (CHANNEL_ID, CHANNEL_ID_2) and returns the thread's existing object for it.
+ */
+export const IDX_CHANNEL_ID_2 = 10;
+// words 11-31 reserved (zero).
 
 // ---- block B (bytes 128-255): producer positions, written by producers.
 /** Next position a producer may reserve; bit 31 is FLAG_CLOSED. Reserved by CAS. */
