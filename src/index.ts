@@ -14,7 +14,7 @@ export type { Chan, WaitOptions } from './protocol.js';
 export { sharedChan, attach } from './shared/create.js';
 export type { SharedChanOptions } from './shared/create.js';
 export { SharedChan } from './shared/shared-chan.js';
-export type { NumericArray } from './shared/shared-chan.js';
+export type { NumericArray } from './shared/bulk-ops.js';
 export type { SharedChanHandle, Policy } from './shared/handle.js';
 export type { LaneType } from './shared/layout.js';
 export { TimeoutError, AttachError } from './errors.js';

@@ -22,7 +22,7 @@
  *       for its taker at the close withdraws its value and resolves false, unless a consumer
  *       reserved it first (then true): every blocked call settles.
  */
-import { describe, PendingLimitError, timeoutOf } from '../errors.js';
+import { PendingLimitError, timeoutOf } from '../errors.js';
 import { promiseFor } from '../internal/deferred.js';
 import { ChanIterator } from '../internal/iterator.js';
 import { WaitQueue } from '../internal/waitq.js';
@@ -31,7 +31,6 @@ import {
   NOT_READY,
   PORT,
   type Chan,
-  type Flag,
   type GetWaiter,
   type NotReady,
   type Port,
@@ -50,12 +49,11 @@ import {
   SZ_HEADER,
   type LaneType,
 } from './layout.js';
-import { CLOSED, NumericRing, type Lane } from './ring.js';
+import { checkDestination, GetManyOp, PutManyOp, type NumericArray } from './bulk-ops.js';
+import { CLOSED, NumericRing } from './ring.js';
 import { blockUntil, EpochWatcher, SpinBudget } from './wait.js';
 
 
-/** Any typed array `getMany` may fill. */
-export type NumericArray = Lane | Float64Array;
 
 export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
   readonly [PORT] = true as const;
@@ -513,52 +511,4 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
     }
     return true;
   }
-}
-
-/** A parked `putMany`: its values enter the ring in order, as space allows. */
-class PutManyOp implements Flag {
-  done = false;
-  readonly flag: Flag = this;
-  next: PutWaiter | null = null;
-  prev: PutWaiter | null = null;
-  queued = false;
-  /** Index of the next value to put; at the end, how many entered. */
-  from = 0;
-  /** Unused (bulk puts carry `values`); present to satisfy the waiter shape. */
-  readonly value = 0;
-  resolve: (count: number) => void = ignoreCount;
-  reject: (reason: unknown) => void = ignoreCount;
-
-  constructor(readonly values: ArrayLike<number>) {}
-
-  completePut(): void {
-    this.resolve(this.from);
-  }
-}
-
-/** A parked `getMany`: completes with the number of values written into `dst`. */
-class GetManyOp implements Flag {
-  done = false;
-  readonly flag: Flag = this;
-  next: GetWaiter | null = null;
-  prev: GetWaiter | null = null;
-  queued = false;
-  resolve: (count: number) => void = ignoreCount;
-  reject: (reason: unknown) => void = ignoreCount;
-
-  constructor(readonly dst: NumericArray) {}
-
-  completeGet(count: unknown): void {
-    this.resolve(count as number);
-  }
-}
-
-/** Placeholder `resolve` of a bulk op that nobody awaits (a sync call's). */
-function ignoreCount(): void {}
-
-function checkDestination(where: string, dst: unknown): void {
-  if (!ArrayBuffer.isView(dst) || dst instanceof DataView || dst instanceof BigInt64Array || dst instanceof BigUint64Array) {
-    throw new TypeError(`${where}: expected a typed array of numbers to fill (not a DataView or a BigInt array), got ${describe(dst)}`);
-  }
-  if ((dst as Lane).length === 0) throw new RangeError(`${where}: the destination has length 0: nothing could ever be received into it`);
 }
