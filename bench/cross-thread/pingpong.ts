@@ -40,20 +40,8 @@ interface Spawn {
 const worker = (name: string) => new URL(`../workers/${name}`, import.meta.url);
 
 export const LATENCY_ROWS: readonly LatencyRow[] = [
-  {
-    key: 'sabchan',
-    label: 'sabchan `putSync`/`getSync`',
-    note:
-      `two channels of capacity ${CAPACITY}. sabchan has no option to turn spinning off: its ` +
-      'sync calls always spin for an adaptive budget (16 to 16,384 re-tries) before they ' +
-      'sleep, so this one row is both the "blocking" and the "with spinning" sabchan.',
-    setup() {
-      const ping = sharedChan({ type: 'f64', capacity: CAPACITY }).handle;
-      const pong = sharedChan({ type: 'f64', capacity: CAPACITY }).handle;
-      const data = (role: string) => ({ data: { role, samples: SAMPLES, ping, pong } });
-      return { entry: worker('pingpong-sabchan.ts'), ping: data('ping'), pong: data('pong') };
-    },
-  },
+  sabchanRow('sabchan-block', 'sabchan `putSync`/`getSync`, `setSpin(0)`', 0),
+  sabchanRow('sabchan', 'sabchan `putSync`/`getSync`, adaptive spin', 'adaptive'),
   atomicsRow('atomics', 'raw `Atomics.wait`/`notify`', 0),
   atomicsRow('atomics-spin', `raw Atomics, spin ${SPIN_MICROS} µs then wait`, SPIN_MICROS),
   {
@@ -70,6 +58,23 @@ export const LATENCY_ROWS: readonly LatencyRow[] = [
     },
   },
 ];
+
+function sabchanRow(key: string, label: string, spin: number | 'adaptive'): LatencyRow {
+  return {
+    key,
+    label,
+    note:
+      spin === 0
+        ? `two channels of capacity ${CAPACITY}; \`setSpin(0)\`: each sync call sleeps at once when it must wait (the blocking mode).`
+        : `two channels of capacity ${CAPACITY}; the default: sync calls spin about a wake-up's cost (10-100 µs, adaptive) before they sleep.`,
+    setup() {
+      const ping = sharedChan({ type: 'f64', capacity: CAPACITY }).handle;
+      const pong = sharedChan({ type: 'f64', capacity: CAPACITY }).handle;
+      const data = (role: string) => ({ data: { role, samples: SAMPLES, ping, pong, spin } });
+      return { entry: worker('pingpong-sabchan.ts'), ping: data('ping'), pong: data('pong') };
+    },
+  };
+}
 
 function atomicsRow(key: string, label: string, spinMicros: number): LatencyRow {
   return {

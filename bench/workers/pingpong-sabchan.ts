@@ -1,7 +1,8 @@
 /**
  * Ping-pong over two sabchan shared channels with the blocking forms: ping does
  * `ping.putSync(i); pong.getSync()`, pong echoes with `pong.putSync(ping.getSync())`.
- * sabchan's sync calls spin for an adaptive budget before they sleep (src/shared/wait.ts).
+ * sabchan's sync calls spin for an adaptive budget before they sleep (src/shared/wait.ts),
+ * unless `spin` fixes it (0: sleep at once, the blocking row).
  */
 import { workerData } from 'node:worker_threads';
 import { attach, type SharedChanHandle } from '../../src/index.js';
@@ -13,11 +14,12 @@ export interface SabchanPingPongData {
   readonly samples: number;
   readonly ping: SharedChanHandle;
   readonly pong: SharedChanHandle;
+  readonly spin: number | 'adaptive';
 }
 
 const data = (workerData as { data: SabchanPingPongData }).data;
-const ping = attach(data.ping);
-const pong = attach(data.pong);
+const ping = attach(data.ping).setSpin(data.spin);
+const pong = attach(data.pong).setSpin(data.spin);
 
 signalReady();
 if (data.role === 'pong') {

@@ -60,15 +60,23 @@ export function assertCanBlock(where: string): void {
  */
 export class SpinBudget {
   micros = 20;
+  /** False when the user fixed the budget (the `spin` option): then it never adapts. */
+  private adaptive = true;
   static readonly MIN_MICROS = 10;
   static readonly MAX_MICROS = 100;
 
+  /** Fixes the budget at `micros` (0: never spin, sleep at once), or back to adaptive. */
+  set(micros: number | 'adaptive'): void {
+    this.adaptive = micros === 'adaptive';
+    this.micros = micros === 'adaptive' ? 20 : micros;
+  }
+
   succeeded(): void {
-    this.micros = Math.min(this.micros * 2, SpinBudget.MAX_MICROS);
+    if (this.adaptive) this.micros = Math.min(this.micros * 2, SpinBudget.MAX_MICROS);
   }
 
   failed(): void {
-    this.micros = Math.max(this.micros / 2, SpinBudget.MIN_MICROS);
+    if (this.adaptive) this.micros = Math.max(this.micros / 2, SpinBudget.MIN_MICROS);
   }
 }
 
@@ -107,7 +115,7 @@ export function blockUntil<R>(
   const start = performance.now();
   const deadline = timeoutMs === undefined ? Infinity : start + timeoutMs;
   const spinUntil = Math.min(start + spin.micros / 1000, deadline);
-  for (let i = 1; ; i++) {
+  for (let i = 1; spin.micros > 0; i++) {
     pause(i);
     r = attempt();
     if (r !== NOT_READY) {
