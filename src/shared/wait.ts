@@ -197,6 +197,10 @@ export class EpochWatcher {
         this.disarm();
         return;
       }
+      if (typeof Atomics.waitAsync !== 'function') {
+        this.pollLater(epoch);
+        return;
+      }
       const result = Atomics.waitAsync(this.words, this.epochIdx, epoch, SAFETY_TIMEOUT_MS);
       if (result.async) {
         void result.value.then(this.onWake);
@@ -204,6 +208,28 @@ export class EpochWatcher {
       }
       // 'not-equal': the epoch moved between the load and the wait; serve again.
     }
+  }
+
+  /** Current delay of the polling fallback, in ms. */
+  private pollDelay = 0;
+
+  /**
+   * Fallback where `Atomics.waitAsync` is missing (Firefox, older engines): look at the epoch
+   * again after a timer, backing off from 0 to 16 ms while it stays still and starting over
+   * once it moves. Costs latency (up to the delay), never correctness: the serve that follows
+   * is the same re-check a wake-up would trigger.
+   */
+  private pollLater(epoch: number): void {
+    const check = (): void => {
+      if (Atomics.load(this.words, this.epochIdx) !== epoch) {
+        this.pollDelay = 0;
+        this.watch();
+        return;
+      }
+      this.pollDelay = Math.min(Math.max(this.pollDelay * 2, 1), 16);
+      setTimeout(check, this.pollDelay);
+    };
+    setTimeout(check, this.pollDelay);
   }
 
   private disarm(): void {
