@@ -120,6 +120,21 @@ for (const capacity of [0, 1, 4]) {
       expect(await put).toBe(true);
     });
 
+    test('a select parked in the worker (Promise facade there) completes from this thread', async () => {
+      const a = make();
+      const b = make();
+      const s = peer.call<[number, number]>('select', a, { others: [b] });
+      await turns();
+      expect(await b.put(5)).toBe(true);
+      expect(await s).toEqual([5, 1]);
+      if (capacity > 0) {
+        // The losing arm on `a` was withdrawn in the worker: a value put now stays here.
+        expect(a.offer(1)).toBe(true);
+        await turns();
+        expect(a.poll()).toBe(1);
+      }
+    });
+
     test('select mixes an in-thread channel and this shared channel fed by the worker', async () => {
       const local = chan<number>();
       const c = make();

@@ -22,11 +22,16 @@ export class Peer {
   }
 
   /** Runs `op` on `ch` in the worker; settles with its result (or its error). */
-  call<R = unknown>(op: string, ch: SharedChan, args: { value?: number; values?: number[]; max?: number; timeout?: number } = {}): Promise<R> {
+  call<R = unknown>(
+    op: string,
+    ch: SharedChan,
+    args: { value?: number; values?: number[]; max?: number; timeout?: number; others?: SharedChan[] } = {},
+  ): Promise<R> {
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, op, handle: ch.handle, ...args });
+      const others = args.others?.map((c) => c.handle);
+      this.worker.postMessage({ id, op, handle: ch.handle, ...args, others });
     });
   }
 

@@ -5,16 +5,18 @@
  * { id, ok: false, name, message }. Blocking ops block this worker only.
  */
 import { parentPort } from 'node:worker_threads';
-import { attach, type SharedChanHandle } from '../../../src/index.js';
+import { attach, select, type SharedChanHandle } from '../../../src/index.js';
 
 interface Request {
   id: number;
-  op: 'putSync' | 'getSync' | 'put' | 'get' | 'close' | 'putManySync' | 'getManySync' | 'poll' | 'offer';
+  op: 'putSync' | 'getSync' | 'put' | 'get' | 'close' | 'putManySync' | 'getManySync' | 'poll' | 'offer' | 'select';
   handle: SharedChanHandle;
   value?: number;
   values?: number[];
   max?: number;
   timeout?: number;
+  /** For 'select': more channels; the arms are [handle, ...others] as get arms. */
+  others?: SharedChanHandle[];
 }
 
 async function run(req: Request): Promise<unknown> {
@@ -37,6 +39,12 @@ async function run(req: Request): Promise<unknown> {
       return ch.close();
     case 'putManySync':
       return ch.putManySync(Float64Array.from(req.values!), opts);
+    case 'select': {
+      // A Promise-facade select running in this worker: answers [value, index of the arm].
+      const arms = [ch, ...req.others!.map((h) => attach(h))];
+      const [value, which] = await select(arms);
+      return [value, arms.indexOf(which as never)];
+    }
     case 'getManySync': {
       const dst = new Float64Array(req.max!);
       const n = ch.getManySync(dst, opts);
