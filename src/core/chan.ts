@@ -26,22 +26,17 @@ import { PendingLimitError, undefinedPutError } from '../errors.js';
 import {
   MAX_PENDING,
   NOT_READY,
-  PORT,
   type Chan,
   type GetWaiter,
   type NotReady,
-  type Port,
   type PutWaiter,
-  type WaitOptions,
 } from '../protocol.js';
-import * as facade from '../select/facade.js';
+import { ChanFacade } from '../select/facade.js';
 import { makeBuffer, PromiseBuffer, type Buffer, type BufferSpec } from './buffers.js';
-import { ChanIterator } from '../internal/iterator.js';
 import { WaitQueue } from '../internal/waitq.js';
 
 
-export class Channel<T> implements Chan<T>, Port<T> {
-  readonly [PORT] = true as const;
+export class Channel<T> extends ChanFacade<T> {
   readonly selectablePut = true;
   /** Storage, or null for an unbuffered (rendezvous) channel. */
   private readonly buffer: Buffer<T> | null;
@@ -53,6 +48,7 @@ export class Channel<T> implements Chan<T>, Port<T> {
   private isClosed = false;
 
   constructor(buffer: Buffer<T> | null) {
+    super();
     this.buffer = buffer;
   }
 
@@ -62,21 +58,9 @@ export class Channel<T> implements Chan<T>, Port<T> {
 
   // ---- public API -------------------------------------------------------------------------
 
-  put(value: T, opts?: WaitOptions): Promise<boolean> {
-    return facade.put(this, value, opts);
-  }
 
-  get(opts?: WaitOptions): Promise<T | undefined> {
-    return facade.get(this, opts);
-  }
 
-  offer(value: T): boolean {
-    return facade.offer(this, value);
-  }
 
-  poll(): T | undefined {
-    return facade.poll(this);
-  }
 
   close(): void {
     if (this.isClosed) return;
@@ -88,9 +72,6 @@ export class Channel<T> implements Chan<T>, Port<T> {
     }
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    return new ChanIterator(this);
-  }
 
   // ---- port protocol (protocol.ts) ------------------------------------------------------
 

@@ -1,11 +1,22 @@
 /**
- * The Promise facade of every channel flavor: `put`, `get`, `offer` and `poll` written once
- * on the port protocol, so both flavors behave the same by construction. `put` and `get` are
- * one-arm selects: pass 1 (`tryPut`/`tryGet`), then, if not ready, a parked one-arm waiter
- * (./single.ts).
+ * The Promise facade of every channel flavor: `put`, `get`, `offer`, `poll` and async
+ * iteration written once on the port protocol, so both flavors behave the same by
+ * construction. `put` and `get` are one-arm selects: pass 1 (`tryPut`/`tryGet`), then, if not
+ * ready, a parked one-arm waiter (./single.ts). A flavor extends `ChanFacade` and implements
+ * the port protocol and `close`.
  */
 import { signalOf } from '../errors.js';
-import { NOT_READY, type Port, type WaitOptions } from '../protocol.js';
+import { ChanIterator } from '../internal/iterator.js';
+import {
+  NOT_READY,
+  PORT,
+  type Chan,
+  type GetWaiter,
+  type NotReady,
+  type Port,
+  type PutWaiter,
+  type WaitOptions,
+} from '../protocol.js';
 import { parkGet, parkPut } from './single.js';
 
 /** Shared settled promises: the put fast path allocates nothing. */
@@ -38,4 +49,39 @@ export function offer<T>(port: Port<T>, value: T): boolean {
 export function poll<T>(port: Port<T>): T | undefined {
   const r = port.tryGet();
   return r === NOT_READY ? undefined : r;
+}
+
+/** The Chan API on top of a flavor's port protocol. */
+export abstract class ChanFacade<T> implements Chan<T>, Port<T> {
+  readonly [PORT] = true as const;
+  abstract readonly selectablePut: boolean;
+  abstract readonly closed: boolean;
+  abstract close(): void;
+  abstract tryGet(): T | undefined | NotReady;
+  abstract tryPut(value: T): boolean | NotReady;
+  abstract parkGet(waiter: GetWaiter<T>): void;
+  abstract parkPut(waiter: PutWaiter<T>): void;
+  abstract withdrawGet(waiter: GetWaiter<T>): boolean;
+  abstract withdrawPut(waiter: PutWaiter<T>): boolean;
+  abstract checkPut(value: unknown, where: string): void;
+
+  put(value: T, opts?: WaitOptions): Promise<boolean> {
+    return put(this, value, opts);
+  }
+
+  get(opts?: WaitOptions): Promise<T | undefined> {
+    return get(this, opts);
+  }
+
+  offer(value: T): boolean {
+    return offer(this, value);
+  }
+
+  poll(): T | undefined {
+    return poll(this);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return new ChanIterator<T>(this);
+  }
 }

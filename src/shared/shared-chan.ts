@@ -24,20 +24,15 @@
  */
 import { PendingLimitError, timeoutOf } from '../errors.js';
 import { promiseFor } from '../internal/deferred.js';
-import { ChanIterator } from '../internal/iterator.js';
 import { WaitQueue } from '../internal/waitq.js';
 import {
   MAX_PENDING,
   NOT_READY,
-  PORT,
-  type Chan,
   type GetWaiter,
   type NotReady,
-  type Port,
   type PutWaiter,
-  type WaitOptions,
 } from '../protocol.js';
-import * as facade from '../select/facade.js';
+import { ChanFacade } from '../select/facade.js';
 import { handleOf, type ChannelConfig, type Policy, type SharedChanHandle } from './handle.js';
 import { checkLaneValue, checkLaneValues, laneView } from './lanes.js';
 import {
@@ -55,8 +50,7 @@ import { blockUntil, EpochWatcher, SpinBudget } from './wait.js';
 
 
 
-export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
-  readonly [PORT] = true as const;
+export class SharedChan<T extends number = number> extends ChanFacade<T> {
   /** Structured-cloneable: postMessage it or pass it in workerData, then `attach` it. */
   readonly handle: SharedChanHandle;
   /** Element type of the lane. */
@@ -99,6 +93,7 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
 
   /** Use `sharedChan()` or `attach()`. */
   constructor(buffer: SharedArrayBuffer, config: ChannelConfig) {
+    super();
     const words = new Int32Array(buffer, 0, HEADER_WORDS);
     this.ring = new NumericRing(words, laneView(config.type, buffer, SZ_HEADER, config.slots));
     this.handle = handleOf(buffer);
@@ -121,22 +116,9 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
 
   // ---- the Chan API (same semantics as in-thread channels) ----------------------------------
 
-  put(value: T, opts?: WaitOptions): Promise<boolean> {
-    return facade.put(this, value, opts);
-  }
 
-  get(opts?: WaitOptions): Promise<T | undefined> {
-    return facade.get(this, opts);
-  }
 
-  /** As for in-thread channels; on a rendezvous channel see `tryPut`. */
-  offer(value: T): boolean {
-    return facade.offer(this, value);
-  }
 
-  poll(): T | undefined {
-    return facade.poll(this);
-  }
 
   close(): void {
     this.ring.close();
@@ -145,9 +127,6 @@ export class SharedChan<T extends number = number> implements Chan<T>, Port<T> {
     this.servePuts();
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    return new ChanIterator<T>(this);
-  }
 
   // ---- blocking and bulk forms --------------------------------------------------------------
 
