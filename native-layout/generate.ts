@@ -35,6 +35,7 @@ const WRITERS: Record<string, { by: string; how: string }> = {
   DATA_OFFSET: { by: 'creator', how: 'plain store before MAGIC; read-only after' },
   SLOT_BYTES: { by: 'creator', how: 'plain store before MAGIC; read-only after' },
   CHANNEL_ID_2: { by: 'creator', how: 'plain store before MAGIC; read-only after' },
+  REQUIRED_FEATURES: { by: 'creator', how: 'plain store before MAGIC; read-only after' },
   CHANNEL_ID: { by: 'creator', how: 'plain store before MAGIC; read-only after' },
   PROD_HEAD: { by: 'producers; a closer', how: 'CAS (reserve); atomic OR of bit 31 (close)' },
   PROD_TAIL: { by: 'producers', how: 'atomic store (commit, in reservation order)' },

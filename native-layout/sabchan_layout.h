@@ -79,7 +79,19 @@
 #define SABCHAN_IDX_CHANNEL_ID_2           10u
 #define SABCHAN_OFF_CHANNEL_ID_2           40u
 
-/* words 11-31 reserved (zero). */
+/*
+ * Bits of protocol a party MUST implement to use this buffer safely (none in 1.0). A later minor
+ * version that changes what every party must do (for example ringing select doorbells on each
+ * commit) sets a bit here, and `attach` of an older sabchan refuses the buffer instead of silently
+ * breaking the new protocol. Bits it does not know: refuse.
+ */
+#define SABCHAN_IDX_REQUIRED_FEATURES      11u
+#define SABCHAN_OFF_REQUIRED_FEATURES      44u
+
+/* The REQUIRED_FEATURES bits this version implements. */
+#define SABCHAN_KNOWN_REQUIRED_FEATURES    0u
+
+/* words 12-31 reserved (zero). */
 
 /* ---- block B (bytes 128-255): producer positions, written by producers. */
 /* Next position a producer may reserve; bit 31 is FLAG_CLOSED. Reserved by CAS. */
@@ -138,7 +150,7 @@
 #define SABCHAN_SELECT_MASK_WORDS          4u
 
 /* ---- block G (bytes 768-895): lifecycle. */
-/* FLAG_STATE_* bits; only ever gain bits. */
+/* Lifecycle flags; 0 in layout 1.0 (reserved for dead-peer handling), only ever gain bits. */
 #define SABCHAN_IDX_STATE                  192u
 #define SABCHAN_OFF_STATE                  768u
 
@@ -231,7 +243,8 @@ typedef struct sabchan_header {
   int32_t slot_bytes;                /* word 8, byte 32 */
   int32_t channel_id;                /* word 9, byte 36 */
   int32_t channel_id_2;              /* word 10, byte 40 */
-  int32_t reserved_11_31[21];        /* words 11-31, bytes 44-127 */
+  int32_t required_features;         /* word 11, byte 44 */
+  int32_t reserved_12_31[20];        /* words 12-31, bytes 48-127 */
   /* block B: bytes 128-255 */
   int32_t prod_head;                 /* word 32, byte 128 */
   int32_t prod_tail;                 /* word 33, byte 132 */

@@ -80,6 +80,7 @@ FIELD(data_offset, DATA_OFFSET);
 FIELD(slot_bytes, SLOT_BYTES);
 FIELD(channel_id, CHANNEL_ID);
 FIELD(channel_id_2, CHANNEL_ID_2);
+FIELD(required_features, REQUIRED_FEATURES);
 FIELD(prod_head, PROD_HEAD);
 FIELD(prod_tail, PROD_TAIL);
 FIELD(cons_head, CONS_HEAD);

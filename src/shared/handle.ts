@@ -9,6 +9,8 @@ import {
   IDX_CAPACITY,
   IDX_CHANNEL_ID,
   IDX_CHANNEL_ID_2,
+  IDX_REQUIRED_FEATURES,
+  KNOWN_REQUIRED_FEATURES,
   IDX_CONS_HEAD,
   IDX_CONS_TAIL,
   IDX_DATA_OFFSET,
@@ -100,6 +102,9 @@ export function readConfig(handle: unknown): { buffer: SharedArrayBuffer; config
   if (!(buffer instanceof SharedArrayBuffer)) {
     throw new TypeError(`attach: handle.buffer must be a SharedArrayBuffer, got ${describe(buffer)}`);
   }
+  if (!LITTLE_ENDIAN) {
+    throw new AttachError('attach: this platform is big-endian; the channel layout is little-endian (native-layout/SPEC.md 1.1)');
+  }
   if (buffer.byteLength < SZ_HEADER) {
     throw new AttachError(`attach: the buffer is ${buffer.byteLength} bytes, smaller than a channel header (${SZ_HEADER}): not a sabchan channel`);
   }
@@ -120,6 +125,12 @@ export function readConfig(handle: unknown): { buffer: SharedArrayBuffer; config
     throw new AttachError(`attach: corrupt channel header: ${what}`);
   };
   if (major < 1) corrupt(`layout version ${major}.${minor}`);
+  const unknown = w[IDX_REQUIRED_FEATURES]! & ~KNOWN_REQUIRED_FEATURES;
+  if (unknown !== 0) {
+    throw new AttachError(
+      `attach: the channel requires protocol features this sabchan lacks (bits 0x${(unknown >>> 0).toString(16)} of layout ${major}.${minor}): upgrade sabchan in this thread`,
+    );
+  }
   if (w[IDX_KIND] !== KIND_NUMERIC) corrupt(`unknown kind ${w[IDX_KIND]}`);
   const type = LANE_TYPES[w[IDX_LANE]!] ?? corrupt(`unknown lane type ${w[IDX_LANE]}`);
   const slots = w[IDX_SLOTS]!;
@@ -130,9 +141,13 @@ export function readConfig(handle: unknown): { buffer: SharedArrayBuffer; config
   if (w[IDX_DATA_OFFSET] !== SZ_HEADER) corrupt(`data offset ${w[IDX_DATA_OFFSET]}`);
   if (buffer.byteLength !== bufferBytes(slots, LANES[type].bytes)) corrupt(`buffer of ${buffer.byteLength} bytes for ${slots} ${type} slots`);
   const policy = POLICIES.find((p) => POLICY_CODES[p] === w[IDX_POLICY]) ?? corrupt(`unknown policy ${w[IDX_POLICY]}`);
+  if (capacity === 0 && policy !== 'block') corrupt(`a rendezvous (capacity 0) with policy ${policy}`);
   const id = `${w[IDX_CHANNEL_ID]!.toString(16)}-${(w[IDX_CHANNEL_ID_2]! >>> 0).toString(16)}`;
   return { buffer, config: { type, capacity, policy, slots, id } };
 }
+
+/** The layout is little-endian; every engine that runs this today is too, but say so if not. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 function nextPowerOfTwo(n: number): number {
   let p = 1;

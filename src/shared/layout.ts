@@ -54,7 +54,16 @@ export const IDX_CHANNEL_ID = 9;
  * by (CHANNEL_ID, CHANNEL_ID_2) and returns the thread's existing object for it.
  */
 export const IDX_CHANNEL_ID_2 = 10;
-// words 11-31 reserved (zero).
+/**
+ * Bits of protocol a party MUST implement to use this buffer safely (none in 1.0). A later
+ * minor version that changes what every party must do (for example ringing select doorbells
+ * on each commit) sets a bit here, and `attach` of an older sabchan refuses the buffer
+ * instead of silently breaking the new protocol. Bits it does not know: refuse.
+ */
+export const IDX_REQUIRED_FEATURES = 11;
+/** The REQUIRED_FEATURES bits this version implements. */
+export const KNOWN_REQUIRED_FEATURES = 0;
+// words 12-31 reserved (zero).
 
 // ---- block B (bytes 128-255): producer positions, written by producers.
 /** Next position a producer may reserve; bit 31 is FLAG_CLOSED. Reserved by CAS. */
@@ -95,7 +104,7 @@ export const IDX_TX_SELECT_MASK = 164;
 export const SELECT_MASK_WORDS = 4;
 
 // ---- block G (bytes 768-895): lifecycle.
-/** FLAG_STATE_* bits; only ever gain bits. */
+/** Lifecycle flags; 0 in layout 1.0 (reserved for dead-peer handling), only ever gain bits. */
 export const IDX_STATE = 192;
 /** Why the channel closed: one of CLOSE_REASON_*. Written before FLAG_CLOSED is set. */
 export const IDX_CLOSE_REASON = 193;

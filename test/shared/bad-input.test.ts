@@ -10,7 +10,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttachError, attach, select, sharedChan, type LaneType, type SharedChan } from '../../src/index.js';
-import { IDX_CAPACITY, IDX_DATA_OFFSET, IDX_KIND, IDX_LANE, IDX_POLICY, IDX_SLOT_BYTES, IDX_SLOTS, IDX_VERSION } from '../../src/shared/layout.js';
+import {
+  IDX_CAPACITY,
+  IDX_CHANNEL_ID_2,
+  IDX_DATA_OFFSET,
+  IDX_KIND,
+  IDX_LANE,
+  IDX_POLICY,
+  IDX_REQUIRED_FEATURES,
+  IDX_SLOT_BYTES,
+  IDX_SLOTS,
+  IDX_VERSION,
+  POLICY_SLIDING,
+} from '../../src/shared/layout.js';
 import { rng } from '../helpers/async.js';
 import { Agent, within } from './workers/pool.js';
 
@@ -260,13 +272,17 @@ describe('attach: not a handle, foreign, zeroed, truncated, corrupt, newer', () 
   function copyOf(ch: SharedChan, edit?: (words: Int32Array) => void, bytes = ch.handle.buffer.byteLength): SharedArrayBuffer {
     const copy = new SharedArrayBuffer(bytes);
     new Uint8Array(copy).set(new Uint8Array(ch.handle.buffer).subarray(0, Math.min(bytes, ch.handle.buffer.byteLength)));
-    edit?.(new Int32Array(copy, 0, Math.floor(Math.min(bytes, 1024) / 4)));
+    const words = new Int32Array(copy, 0, Math.floor(Math.min(bytes, 1024) / 4));
+    // A copy is another channel: give it its own identity, or attach would hand back `ch`.
+    if (words.length > IDX_CHANNEL_ID_2) words[IDX_CHANNEL_ID_2] = words[IDX_CHANNEL_ID_2]! ^ 0x5a5a5a5a;
+    edit?.(words);
     return copy;
   }
   const handleOf = (buffer: unknown): never => ({ sabchan: 'shared-channel', buffer }) as never;
 
   it('control: an unedited copy of a channel buffer attaches and works', async () => {
     const ch = attach(handleOf(copyOf(original)));
+    expect(ch).not.toBe(original);
     expect(ch.capacity).toBe(8);
     await stillWorks(ch, []);
   });
@@ -331,6 +347,20 @@ describe('attach: not a handle, foreign, zeroed, truncated, corrupt, newer', () 
     const minor = attach(handleOf(copyOf(original, (w) => (w[IDX_VERSION] = (1 << 16) | 9))));
     await stillWorks(minor, []);
     await stillWorks(original, []);
+  });
+
+  it('a buffer that requires protocol features this version lacks is an AttachError saying to upgrade', async () => {
+    for (const bits of [1, 0x40, 0x80000000 | 0]) {
+      const sab = copyOf(original, (w) => (w[IDX_REQUIRED_FEATURES] = bits));
+      throwsSync(() => attach(handleOf(sab)), AttachError, /requires protocol features.*upgrade/);
+    }
+    await stillWorks(original, []);
+  });
+
+  it('a rendezvous header with a sliding policy is refused as corrupt, as sharedChan refuses it', async () => {
+    const rendezvous = sharedChan({ type: 'i32', capacity: 0 });
+    const sab = copyOf(rendezvous, (w) => (w[IDX_POLICY] = POLICY_SLIDING));
+    throwsSync(() => attach(handleOf(sab)), AttachError, /rendezvous/);
   });
 
   it('corrupt header fields (kind, lane, slots, capacity, slot size, data offset, policy, version 0) are AttachErrors', async () => {
