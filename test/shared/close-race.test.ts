@@ -10,11 +10,11 @@
  * Run with SABCHAN_SEED=<n> to replay; the seed is in every failure message. SABCHAN_STATS=1
  * prints per round what each party sent / received and how long its last (closing) call took.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sharedChan, type SharedChan } from '../../src/index.js';
 import { rng, sleep, track } from '../helpers/async.js';
 import { encode } from './workers/protocol.js';
-import { Agent, checkDelivery, consumeTask, within, type Stream } from './workers/pool.js';
+import { Agent, useAgents, checkDelivery, consumeTask, within, type Stream } from './workers/pool.js';
 import type { ConsumeResult, ProduceResult } from './workers/protocol.js';
 
 const BASE_SEED = Number(process.env.SABCHAN_SEED ?? Date.now() % 1_000_000);
@@ -23,15 +23,7 @@ const TASK_DEADLINE_MS = 8_000;
 const BOUND_MS = 12_000;
 const MAIN_ID = 9;
 
-let agents: Agent[] = [];
-
-beforeAll(async () => {
-  agents = await Agent.start(3, 'close-race agent');
-}, 30_000);
-
-afterAll(async () => {
-  await Promise.all(agents.map((a) => a.terminate()));
-});
+const agents = useAgents(3, 'close-race agent');
 
 type Closer = 'main' | 'consumer worker' | 'producer worker';
 
@@ -153,10 +145,10 @@ async function round(r: number): Promise<void> {
       ),
     );
   };
-  consume(agents[1]!, 1, closer === 'consumer worker' ? closeAt : undefined);
-  if (!thirdProduces) consume(agents[2]!, 2);
-  produce(agents[0]!, 1, closer === 'producer worker' ? closeAt : undefined);
-  if (thirdProduces) produce(agents[2]!, 2);
+  consume(agents()[1]!, 1, closer === 'consumer worker' ? closeAt : undefined);
+  if (!thirdProduces) consume(agents()[2]!, 2);
+  produce(agents()[0]!, 1, closer === 'producer worker' ? closeAt : undefined);
+  if (thirdProduces) produce(agents()[2]!, 2);
 
   const mainPause = (side: 'consumers' | 'producers'): number => (side === slowSide ? 0.3 : 0.02);
   const mainP = mainProduces
@@ -224,7 +216,7 @@ describe('close settles every blocked call (deterministic)', () => {
   it('close on the main thread: a worker blocked in putSync on a full channel returns false, a parked main put resolves false, buffered values are still delivered', async () => {
     const ch = sharedChan({ type: 'i32', capacity: 2 });
     expect(ch.offer(1) && ch.offer(2)).toBe(true);
-    const blockedPut = agents[0]!.run({ kind: 'putOne', handle: ch.handle, value: 3, timeout: TASK_DEADLINE_MS });
+    const blockedPut = agents()[0]!.run({ kind: 'putOne', handle: ch.handle, value: 3, timeout: TASK_DEADLINE_MS });
     const mainPut = track(ch.put(4));
     await sleep(30); // let the worker block (if it has not yet, its put still returns false below)
     expect(mainPut.state).toBe('pending');
@@ -236,7 +228,7 @@ describe('close settles every blocked call (deterministic)', () => {
 
   it('close from a worker: a worker blocked in getSync and parked main gets (get, getMany, for await) all end', async () => {
     const ch = sharedChan({ type: 'f64', capacity: 4 });
-    const blockedGet = agents[1]!.run({ kind: 'getOne', handle: ch.handle, timeout: TASK_DEADLINE_MS });
+    const blockedGet = agents()[1]!.run({ kind: 'getOne', handle: ch.handle, timeout: TASK_DEADLINE_MS });
     const g1 = ch.get();
     const g2 = ch.getMany(new Float64Array(4));
     const iterated = (async () => {
@@ -248,7 +240,7 @@ describe('close settles every blocked call (deterministic)', () => {
       return seen;
     })();
     await sleep(30);
-    await within(agents[0]!.run({ kind: 'close', handle: ch.handle }), BOUND_MS, 'close in a worker');
+    await within(agents()[0]!.run({ kind: 'close', handle: ch.handle }), BOUND_MS, 'close in a worker');
     const settled = await within(Promise.all([blockedGet, g1, g2, iterated]), BOUND_MS, 'the gets blocked at close');
     expect(settled).toEqual([{ result: undefined }, undefined, 0, []]);
   });
@@ -259,7 +251,7 @@ describe('close settles every blocked call (deterministic)', () => {
     const p2 = ch.putMany([2, 3, 4, 5, 6]); // 2, 3 enter; 4.. wait
     const p3 = ch.put(7);
     await sleep(30);
-    await within(agents[2]!.run({ kind: 'close', handle: ch.handle }), BOUND_MS, 'close in a worker');
+    await within(agents()[2]!.run({ kind: 'close', handle: ch.handle }), BOUND_MS, 'close in a worker');
     const [a, b, c] = await within(Promise.all([p1, p2, p3]), BOUND_MS, 'the puts parked at close');
     expect([a, b, c]).toEqual([true, 2, false]);
     const rest: (number | undefined)[] = [];
@@ -269,7 +261,7 @@ describe('close settles every blocked call (deterministic)', () => {
 
   it('rendezvous: a worker putSync blocked at close (its value waiting for a taker, no get ever) settles, and its value is delivered exactly when it returned true', async () => {
     const ch = sharedChan({ type: 'i32', capacity: 0 });
-    const workerPut = track(agents[0]!.run({ kind: 'putOne', handle: ch.handle, value: 42, timeout: TASK_DEADLINE_MS }));
+    const workerPut = track(agents()[0]!.run({ kind: 'putOne', handle: ch.handle, value: 42, timeout: TASK_DEADLINE_MS }));
     for (let i = 0; i < 500 && ch.length === 0; i++) await sleep(2); // its value is in the ring
     await sleep(10);
     expect(workerPut.state, 'a rendezvous putSync completed without a taker').toBe('pending');
@@ -288,7 +280,7 @@ describe('close settles every blocked call (deterministic)', () => {
     expect(mainPut.state, 'a rendezvous put completed without a taker').toBe('pending');
     ch.close();
     const ok = await within(mainPut.promise, 3_000, 'a rendezvous put parked at close, with no get after the close, to resolve');
-    const got = await within(agents[1]!.run({ kind: 'getOne', handle: ch.handle, timeout: TASK_DEADLINE_MS }), BOUND_MS, 'a get after the close');
+    const got = await within(agents()[1]!.run({ kind: 'getOne', handle: ch.handle, timeout: TASK_DEADLINE_MS }), BOUND_MS, 'a get after the close');
     expect(got.result, `put resolved ${String(ok)}; a worker get after the close`).toBe(ok ? 43 : undefined);
     expect(await ch.get()).toBeUndefined();
   });
@@ -297,7 +289,7 @@ describe('close settles every blocked call (deterministic)', () => {
     const ch = sharedChan({ type: 'i32', capacity: 0 });
     const first = track(ch.put(1));
     for (let i = 0; i < 500 && ch.length === 0; i++) await sleep(2);
-    const queued = agents[2]!.run({ kind: 'putOne', handle: ch.handle, value: 2, timeout: TASK_DEADLINE_MS });
+    const queued = agents()[2]!.run({ kind: 'putOne', handle: ch.handle, value: 2, timeout: TASK_DEADLINE_MS });
     await sleep(20);
     ch.close();
     expect(await within(queued, BOUND_MS, 'the queued rendezvous putSync')).toEqual({ result: false });
@@ -313,7 +305,7 @@ describe('close settles every blocked call (deterministic)', () => {
     const mainPut = track(ch.put(7));
     for (let i = 0; i < 500 && ch.length === 0; i++) await sleep(2);
     ch.close();
-    const got = await within(agents[1]!.run({ kind: 'getOne', handle: ch.handle, timeout: TASK_DEADLINE_MS }), BOUND_MS, 'a get after the close');
+    const got = await within(agents()[1]!.run({ kind: 'getOne', handle: ch.handle, timeout: TASK_DEADLINE_MS }), BOUND_MS, 'a get after the close');
     const ok = await within(mainPut.promise, BOUND_MS, 'the rendezvous put blocked at close');
     // Either the value was withdrawn at the close (false, and the get saw undefined) or it was
     // delivered (true, and the get took it); never one without the other.

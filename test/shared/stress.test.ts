@@ -10,24 +10,16 @@
  * hang fails with a message instead of a test timeout. Seeds are printed on failure; replay
  * with SABCHAN_SEED=<n>. SABCHAN_STATS=1 prints how many values each consumer received.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sharedChan, type SharedChan } from '../../src/index.js';
 import { decode } from './workers/protocol.js';
-import { Agent, checkDelivery, consumeTask, total, within, type Stream } from './workers/pool.js';
+import { useAgents, checkDelivery, consumeTask, total, within, type Stream } from './workers/pool.js';
 
 const BASE_SEED = Number(process.env.SABCHAN_SEED ?? Date.now() % 1_000_000);
 const DEADLINE_MS = 10_000;
 const BOUND_MS = 13_000;
 
-let agents: Agent[] = [];
-
-beforeAll(async () => {
-  agents = await Agent.start(4, 'stress agent');
-}, 30_000);
-
-afterAll(async () => {
-  await Promise.all(agents.map((a) => a.terminate()));
-});
+const agents = useAgents(4, 'stress agent');
 
 interface Run {
   capacity: number;
@@ -75,7 +67,7 @@ async function stress(run: Run): Promise<void> {
   const ch = sharedChan({ type: 'f64', capacity });
   const totalValues = 2 * perProducer;
   const context = `seed ${seed} (SABCHAN_SEED=${BASE_SEED}), capacity ${capacity}, ${totalValues} values`;
-  const [p0, p1, ...rest] = agents;
+  const [p0, p1, ...rest] = agents();
   const consumers = rest.slice(0, run.workerConsumers);
 
   // Room for one more than was sent, so that a consumer that got everything still sees the
@@ -187,17 +179,17 @@ describe('consumers in different threads take turns (deterministic)', () => {
       const n = 1 + (round % 3);
       const items = Array.from({ length: n }, () => next++);
       expected.push(...items);
-      const sent = await within(agents[0]!.run({ kind: 'sendList', handle: ch.handle, items: [items], deadlineMs: 5_000 }), BOUND_MS, 'worker put');
+      const sent = await within(agents()[0]!.run({ kind: 'sendList', handle: ch.handle, items: [items], deadlineMs: 5_000 }), BOUND_MS, 'worker put');
       expect(sent.sent).toBe(n);
       if (round % 2 === 0) {
-        const r = await within(agents[2]!.run({ kind: 'receiveCount', handle: ch.handle, count: n, batches: [1], deadlineMs: 5_000 }), BOUND_MS, 'worker get');
+        const r = await within(agents()[2]!.run({ kind: 'receiveCount', handle: ch.handle, count: n, batches: [1], deadlineMs: 5_000 }), BOUND_MS, 'worker get');
         got.push(...Array.from(r.values));
       } else {
         for (let i = 0; i < n; i++) got.push(ch.poll());
       }
       expect(ch.length, `round ${round}: the channel should be empty`).toBe(0);
       expect(ch.poll(), `round ${round}: the main thread took a value from an empty channel`).toBeUndefined();
-      const other = await within(agents[3]!.run({ kind: 'getOne', handle: ch.handle, timeout: 0 }), BOUND_MS, 'worker poll');
+      const other = await within(agents()[3]!.run({ kind: 'getOne', handle: ch.handle, timeout: 0 }), BOUND_MS, 'worker poll');
       expect(other, `round ${round}: a worker took a value from an empty channel`).toEqual(
         expect.objectContaining({ result: undefined, errorName: 'TimeoutError' }),
       );

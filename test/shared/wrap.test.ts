@@ -5,10 +5,10 @@
  * values), close and drained detection, rendezvous withdrawal and cross-thread traffic all
  * cross it. Capacities 1, 3 (4 slots: not a power of two), 8, 64 and rendezvous.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sharedChan, type SharedChan } from '../../src/index.js';
 import { IDX_CONS_TAIL, IDX_PROD_HEAD, POSITION_MASK } from '../../src/shared/layout.js';
-import { Agent, checkDelivery, consumeTask, within } from './workers/pool.js';
+import { useAgents, checkDelivery, consumeTask, within } from './workers/pool.js';
 
 const WRAP = 2 ** 31;
 const DEADLINE_MS = 5_000;
@@ -34,15 +34,7 @@ function offsets(capacity: number): number[] {
   return [...set].sort((a, b) => a - b);
 }
 
-let agents: Agent[] = [];
-
-beforeAll(async () => {
-  agents = await Agent.start(2, 'wrap agent');
-}, 30_000);
-
-afterAll(async () => {
-  await Promise.all(agents.map((a) => a.terminate()));
-});
+const agents = useAgents(2, 'wrap agent');
 
 /** The ring's producer head and consumer tail positions, read from the header. */
 function positions(ch: SharedChan): { head: number; consTail: number } {
@@ -223,7 +215,7 @@ describe('across threads: values cross the wrap intact and in order', () => {
           items.push(run === 1 ? val(i) : vals(i, run));
           i += run;
         }
-        const sending = agents[0]!.run({ kind: 'sendList', handle: ch.handle, items, deadlineMs: DEADLINE_MS });
+        const sending = agents()[0]!.run({ kind: 'sendList', handle: ch.handle, items, deadlineMs: DEADLINE_MS });
         const got: number[] = [];
         const dst = new Uint32Array(Math.max(2, capacity));
         const deadline = performance.now() + DEADLINE_MS;
@@ -249,7 +241,7 @@ describe('across threads: values cross the wrap intact and in order', () => {
         const ch = wrapChan(capacity, d);
         const where = `capacity ${capacity}, start 2^31 - ${d}`;
         const total = Math.max(40, 6 * capacity);
-        const receiving = agents[1]!.run({
+        const receiving = agents()[1]!.run({
           kind: 'receiveCount',
           handle: ch.handle,
           count: total,
@@ -273,8 +265,8 @@ describe('across threads: values cross the wrap intact and in order', () => {
     const seed = Date.now() % 1_000_000;
     const ch = wrapChan(3, 40, 'f64');
     const perProducer = 20_000;
-    const consumer = agents[1]!.run(consumeTask({ handle: ch.handle, seed, maxValues: 2 * perProducer, maxBatch: 5 }));
-    const producer = agents[0]!.run({
+    const consumer = agents()[1]!.run(consumeTask({ handle: ch.handle, seed, maxValues: 2 * perProducer, maxBatch: 5 }));
+    const producer = agents()[0]!.run({
       kind: 'produce',
       handle: ch.handle,
       id: 1,

@@ -3,10 +3,26 @@
  * what consumers received against what producers say was accepted.
  */
 import type { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll } from 'vitest';
 import { startTsWorker } from '../../helpers/ts-worker.js';
 import { decode, type ConsumeResult, type ConsumeTask, type OneResult, type ProduceResult, type Reply, type Task } from './protocol.js';
 
 const AGENT = new URL('./agent.ts', import.meta.url);
+
+/**
+ * Starts `n` agents before the file's tests and terminates them after; the returned function
+ * gives the started agents (call it inside tests).
+ */
+export function useAgents(n: number, label: string): () => Agent[] {
+  let agents: Agent[] = [];
+  beforeAll(async () => {
+    agents = await Agent.start(n, label);
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all(agents.map((a) => a.terminate()));
+  });
+  return () => agents;
+}
 
 export class Agent {
   private nextId = 1;

@@ -19,45 +19,36 @@ export function decode(v: number): { id: number; seq: number } {
   return { id, seq: v - id * SEQ_SPAN };
 }
 
-/** Sends `encode(id, 0..count-1)` in order until done, closed or the deadline. */
-export interface ProduceTask {
-  kind: 'produce';
+/** What a producing and a consuming task share: how they move values, pause and close. */
+interface SideTask {
   handle: SharedChanHandle;
-  id: number;
-  count: number;
   seed: number;
-  /** Largest putManySync batch. */
+  /** Largest putManySync batch / getManySync destination. */
   maxBatch: number;
-  /** Share of sends done as single putSync calls (the rest as putManySync batches). */
+  /** Share of single putSync / getSync calls (the rest are batches). */
   singleShare: number;
-  /** Chance, per send, of a pause (0..pauseMaxMs ms) first: lets the other side block. */
+  /** Chance, per operation, of a pause (0..pauseMaxMs ms) first: lets the other side block. */
   pauseChance?: number;
   pauseMaxMs?: number;
-  /** Close the channel after this many values were accepted. */
+  /** Close the channel after this many values were accepted / received (then keep going). */
   closeAfter?: number;
   /** Pause this long just before that close (the others run on, and may block meanwhile). */
   pauseBeforeCloseMs?: number;
   deadlineMs: number;
 }
 
+/** Sends `encode(id, 0..count-1)` in order until done, closed or the deadline. */
+export interface ProduceTask extends SideTask {
+  kind: 'produce';
+  id: number;
+  count: number;
+}
+
 /** Receives until the channel is closed and drained, `maxValues` or the deadline. */
-export interface ConsumeTask {
+export interface ConsumeTask extends SideTask {
   kind: 'consume';
-  handle: SharedChanHandle;
-  seed: number;
   /** Size of the receive buffer: the most values this consumer can report. */
   maxValues: number;
-  /** Largest getManySync destination. */
-  maxBatch: number;
-  /** Share of receives done as single getSync calls. */
-  singleShare: number;
-  pauseChance?: number;
-  pauseMaxMs?: number;
-  /** Close the channel after receiving this many values (then keep draining). */
-  closeAfter?: number;
-  /** Pause this long just before that close. */
-  pauseBeforeCloseMs?: number;
-  deadlineMs: number;
 }
 
 /** One putSync (used to block a worker in a known call). */
