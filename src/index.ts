@@ -18,3 +18,5 @@ export type { NumericArray } from './shared/bulk-ops.js';
 export type { SharedChanHandle, Policy } from './shared/handle.js';
 export type { LaneType } from './shared/layout.js';
 export { TimeoutError, AttachError } from './errors.js';
+export { parallelPipe, parallelPipeUnordered } from './shared/pool/parallel-pipe.js';
+export type { ParallelPipeOptions } from './shared/pool/parallel-pipe.js';
