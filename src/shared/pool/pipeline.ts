@@ -14,7 +14,8 @@
  *       onError) unless the pipeline stopped, which discards what is in flight.
  *   M4  the pipeline stops once, by `finish` (input closed and everything emitted: the output
  *       closes), `fail` (the error is recorded on the output, then it closes) or the consumer
- *       closing the output; every stop ends both loops, the input get and the pool.
+ *       closing the output (seen at the next write to it, or by the watch in `start`); every
+ *       stop ends both loops, the input get and the pool.
  */
 import { recordFailure } from '../../internal/failure.js';
 import { describe } from '../../errors.js';
@@ -24,6 +25,9 @@ import { WorkerPool } from './pool.js';
 import { Signal } from './signal.js';
 import { DONE_FAILED, DONE_OK, EMPTY, Slots } from './slots.js';
 import { RESULT_WORDS, STATUS_OK, TASK_WORDS, type ItemError } from './wire.js';
+
+/** How often the pipeline checks whether its output was closed by someone else. */
+const OUTPUT_WATCH_MS = 50;
 
 export type OnError = (err: unknown, value: number) => unknown;
 
@@ -82,6 +86,8 @@ export class Pipeline {
   private readonly errors = new Map<number, unknown>();
   /** Collector waiting for the ItemError of a slot whose record arrived first. */
   private readonly errorWaiters = new Map<number, (err: unknown) => void>();
+  /** Notices a closed output (see `start`). */
+  private watch: ReturnType<typeof setInterval> | undefined;
 
   constructor(config: PipelineConfig) {
     this.input = config.input;
@@ -104,6 +110,13 @@ export class Pipeline {
   start(): void {
     this.feed().catch((err: unknown) => this.fail(err));
     this.collect().catch((err: unknown) => this.fail(err));
+    // A shared channel has no close event, and the loops notice a closed output only when they
+    // next write to it: a consumer that closes it while a stage is stuck (or the input idle)
+    // would otherwise leave the pool running. Unref'd: it never keeps the process alive.
+    this.watch = setInterval(() => {
+      if (this.output.closed) this.stop();
+    }, OUTPUT_WATCH_MS);
+    this.watch.unref();
   }
 
   // ---- feeder -------------------------------------------------------------------------------
@@ -215,19 +228,20 @@ export class Pipeline {
     } else {
       const err = await this.errorOf(slot);
       if (this.stopped) return false;
-      if (this.onError === undefined) {
-        await this.flush(); // what came before the failure is still delivered
-        this.fail(err);
-        return false;
-      }
-      const mapped = await this.onError(err, this.slots.input[slot]!);
-      if (this.stopped) return false;
-      if (mapped !== undefined) {
-        if (typeof mapped !== 'number') {
+      let mapped: unknown;
+      try {
+        if (this.onError === undefined) throw err;
+        mapped = await this.onError(err, this.slots.input[slot]!);
+        if (mapped !== undefined && typeof mapped !== 'number') {
           throw new TypeError(`parallelPipe: onError returned ${describe(mapped)}; it must return a number to emit, or undefined to drop the value`);
         }
-        this.staging[this.staged++] = mapped;
+      } catch (failure) {
+        await this.flush(); // what came before the failure is still delivered
+        this.fail(failure);
+        return false;
       }
+      if (this.stopped) return false;
+      if (mapped !== undefined) this.staging[this.staged++] = mapped as number;
     }
     this.slots.release(slot);
     this.settled++;
@@ -287,6 +301,7 @@ export class Pipeline {
   private stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    clearInterval(this.watch);
     this.abort.abort();
     this.pool.stop();
     this.room.fire();

@@ -12,8 +12,10 @@
  *       every value in flight, so that put never waits and never splits a chunk's records
  *       between other workers' (ring.ts reserves a whole batch at once when it fits).
  *
- * The worker blocks in getManySync between chunks (its event loop has nothing else to do:
- * all promises of the previous chunk have settled), so a busy pool costs no wake-up per value.
+ * The worker waits for tasks with the Promise form (getMany), not getManySync: a ready chunk
+ * costs one microtask, and an idle worker's event loop keeps running (a stage's timers and
+ * I/O callbacks fire, an uncaught error in one kills the worker as it should) instead of
+ * being frozen in Atomics.wait. A busy pool still costs no wake-up per value.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { describe } from '../../errors.js';
@@ -38,7 +40,7 @@ const input = new Float64Array(TASK_WORDS * config.chunk);
 const output = new Float64Array(RESULT_WORDS * config.chunk);
 
 for (;;) {
-  const got = tasks.getManySync(input);
+  const got = await tasks.getMany(input);
   if (got === 0) break; // closed and drained: the pipeline has no more values for us
   const count = got / TASK_WORDS;
   let pending: Promise<void>[] | undefined;
