@@ -27,7 +27,8 @@ export interface ParallelPipeOptions<T extends number = number, R extends number
   onError?: (err: unknown, value: T) => R | undefined | PromiseLike<R | undefined>;
   /**
    * Values in flight per worker at most (default 64). More keeps the workers busier across
-   * main-thread pauses; at most `n * window` values are in flight in all.
+   * main-thread pauses. At most `n * window` values are in the workers; in order mode up to
+   * as many again may wait for an earlier value to finish.
    */
   window?: number;
   /** Capacity of the output channel (default 1024). */
@@ -52,8 +53,9 @@ const MAX_WINDOW = 65_536;
  *
  * - The workers import `module` (a URL, or a path resolved against the current directory)
  *   and call its export once per value; an async export's promise is awaited.
- * - At most `n * window` values are in flight; the workers stop when the input is closed and
- *   drained, after which the output closes and the process may exit.
+ * - At most `n * window` values are in the workers (`window`, default 64, per worker), plus as
+ *   many again waiting for an earlier one in order mode. The workers stop when the input is
+ *   closed and drained, after which the output closes and the process may exit.
  * - Closing the output stops the pipeline (values in flight are discarded; the input is not
  *   closed and nothing more is taken from it).
  * - Errors: a value whose call throws or rejects goes to `onError`, which returns a value to

@@ -4,10 +4,11 @@
  * them in order (or not), maps failures through onError, and writes them to the output.
  *
  * Invariants:
- *   M1  in flight (taken from the input, not yet written to the output or dropped) <=
- *       capacity = workers * window, and per worker (sent, result not yet collected) <=
- *       window. So a task ring (room for `window` records) and the result ring (room for
- *       `capacity`) never make anyone wait, and a result record is never split (worker.ts K3).
+ *   M1  per worker, values sent whose result was not collected <= window, so a task ring
+ *       (room for `window` records) and the result ring (room for workers * window) never
+ *       make anyone wait, and a result record is never split (worker.ts K3). In flight in
+ *       all (taken from the input, not yet written to the output or dropped) <= capacity =
+ *       workers * window, twice that in order mode (results waiting for an earlier one).
  *   M2  ordered: values leave in input order: the collector emits sequence number s only
  *       after every s' < s left (slots.ts).
  *   M3  every value taken from the input leaves exactly once (emitted, replaced or dropped by
@@ -95,7 +96,9 @@ export class Pipeline {
     this.ordered = config.ordered;
     this.onError = config.onError;
     this.window = config.window;
-    this.capacity = config.workers * config.window;
+    // Ordered, results that wait for an earlier one count as in flight; without room for as
+    // many again, a worker ahead of a slow one would idle until the slow one caught up.
+    this.capacity = config.workers * config.window * (config.ordered ? 2 : 1);
     this.slots = new Slots(this.capacity, config.ordered);
     this.outstanding = new Int32Array(config.workers);
     this.staging = new Float64Array(this.capacity);
