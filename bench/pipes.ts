@@ -1,0 +1,141 @@
+/**
+ * `npm run bench:pipes`: a parallel stage over small CPU tasks. The same kernel (~10 µs a
+ * call, pipes/kernel.mjs) over 100,000 values: inline on one thread, through sabchan's
+ * parallelPipe on 2 workers, and through piscina 5 on 2 threads, side by side in one process.
+ * Markdown on stdout, progress on stderr, a JSON copy in bench/results/.
+ *
+ * Env: BENCH_ITEMS (values per run, default 100000), BENCH_REPS (timed runs per contender,
+ *      default 5; the median is reported), BENCH_WINDOW (parallelPipe's window, default its own).
+ * Every run's checksum must equal the inline one, or the row fails (exit status 1).
+ */
+import os from 'node:os';
+import { progress, runMain, UsageError, writeResults } from './cli.js';
+import { describeCommit, describeMachine, formatLoad } from './machine.js';
+import { inline, piscina, sabchan, type Contender } from './pipes/contenders.js';
+
+const WORKERS = 2;
+const TARGET_VS_INLINE = 1.6;
+const TARGET_VS_PISCINA = 4;
+
+interface Row {
+  readonly id: string;
+  readonly label: string;
+  readonly workers: number;
+  /** Seconds per run, in run order. */
+  readonly seconds: number[];
+  readonly error?: string;
+}
+
+function readInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got '${raw}'`);
+  return n;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function measure(c: Contender, items: number, reps: number, expected: number | undefined): Promise<Row> {
+  const seconds: number[] = [];
+  try {
+    await c.setup();
+    for (let r = 0; r < reps; r++) {
+      const t0 = performance.now();
+      const sum = await c.run(items);
+      seconds.push((performance.now() - t0) / 1000);
+      if (expected !== undefined && sum !== expected) throw new Error(`checksum ${sum}, expected ${expected}`);
+      progress(`  ${c.label}: run ${r + 1}/${reps}: ${(seconds.at(-1)! * 1000).toFixed(0)} ms`);
+    }
+    await c.close();
+    return { id: c.id, label: c.label, workers: c.workers, seconds };
+  } catch (err) {
+    await c.close().catch(() => {});
+    return { id: c.id, label: c.label, workers: c.workers, seconds, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+async function main(): Promise<void> {
+  const items = readInt('BENCH_ITEMS', 100_000);
+  const reps = readInt('BENCH_REPS', 5);
+  const window = process.env['BENCH_WINDOW'] ? readInt('BENCH_WINDOW', 64) : undefined;
+  const machine = describeMachine();
+  console.log(
+    [
+      '# sabchan parallel pipes',
+      '',
+      `- date: ${machine.date}`,
+      `- node: ${machine.node} (${machine.platform}); cpus: ${machine.cpus} × ${machine.cpuModel}`,
+      `- load average at start (1/5/15 min): ${formatLoad(machine.loadavg)}${machine.loadavg[0]! > 1 ? ' (busy machine: expect noisy numbers)' : ''}`,
+      `- git: ${describeCommit(machine)}`,
+      `- ${items.toLocaleString('en-US')} values per run, ${reps} timed runs per row (median shown), after a warm-up run of 2,000`,
+      '',
+    ].join('\n'),
+  );
+
+  // Inline first: its checksum is the reference every other row must reproduce.
+  const contenders = [inline(), sabchan(true, WORKERS, window), sabchan(false, WORKERS, window), piscina(WORKERS)];
+  const rows: Row[] = [];
+  let expected: number | undefined;
+  for (const c of contenders) {
+    progress(`${c.label}:`);
+    if (c.id === 'inline') expected = await c.run(items);
+    rows.push(await measure(c, items, reps, expected));
+  }
+
+  const ok = (r: Row | undefined): r is Row & { error: undefined } => r !== undefined && r.error === undefined && r.seconds.length > 0;
+  const rate = (r: Row): number => items / median(r.seconds);
+  const base = rows.find((r) => r.id === 'inline');
+  const pisc = rows.find((r) => r.id === 'piscina');
+  const kernelUs = ok(base) ? (median(base.seconds) / items) * 1e6 : NaN;
+  const fmt = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : '—');
+  const lines = [
+    `## ${items.toLocaleString('en-US')} calls of a ~10 µs kernel (measured inline: ${fmt(kernelUs)} µs a call), ${WORKERS} workers`,
+    '',
+    '| impl | values/s | µs per value (wall) | overhead µs per value [1] | min–max ms per run | ÷ inline | ÷ piscina |',
+    '|---|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const r of rows) {
+    if (!ok(r)) {
+      lines.push(`| ${r.label} | failed | | | | | |`);
+      continue;
+    }
+    const wallUs = (median(r.seconds) / items) * 1e6;
+    const overhead = wallUs * r.workers - kernelUs;
+    const range = `${fmt(Math.min(...r.seconds) * 1000, 0)}–${fmt(Math.max(...r.seconds) * 1000, 0)}`;
+    lines.push(
+      `| ${r.label} | ${Math.round(rate(r)).toLocaleString('en-US')} | ${fmt(wallUs)} | ${r.id === 'inline' ? '0 (reference)' : fmt(overhead)} | ${range} | ` +
+        `${ok(base) ? fmt(rate(r) / rate(base)) + 'x' : '—'} | ${ok(pisc) ? fmt(rate(r) / rate(pisc)) + 'x' : '—'} |`,
+    );
+  }
+  lines.push(
+    '',
+    `- [1] thread time per value beyond the kernel itself: wall time per value × threads doing kernel work − the inline time per call. It counts the transport, the waiting and the main thread's share of the cores (${machine.cpus} here, shared by the main thread and the ${WORKERS} workers).`,
+    '- sabchan rows: values enter a shared f64 input channel by `putMany` of 256 and leave the output by `getMany`; the pipeline is started once and kept open across runs.',
+    '- piscina: `pool.run(value)` per value, at most 1,024 outstanding, default options (one task per worker at a time).',
+    ...rows.filter((r) => r.error).map((r) => `- **${r.label} failed:** ${r.error}`),
+  );
+  for (const id of ['ordered', 'unordered']) {
+    const r = rows.find((x) => x.id === id);
+    if (!ok(r)) continue;
+    if (ok(base)) {
+      const x = rate(r) / rate(base);
+      lines.push(`- ${r.label} ÷ inline: ${fmt(x)}x (target ≥ ${TARGET_VS_INLINE}x) **${x >= TARGET_VS_INLINE ? 'PASS' : 'MISS'}**`);
+    }
+    if (ok(pisc)) {
+      const x = rate(r) / rate(pisc);
+      lines.push(`- ${r.label} ÷ piscina: ${fmt(x)}x (target ≥ ${TARGET_VS_PISCINA}x) **${x >= TARGET_VS_PISCINA ? 'PASS' : 'MISS'}**`);
+    }
+  }
+  console.log(lines.join('\n') + '\n');
+  const loadavgAfter = os.loadavg();
+  console.log(`Load average after the run (1/5/15 min): ${formatLoad(loadavgAfter)}`);
+  const file = writeResults({ machine, loadavgAfter, items, reps, kernelUs, rows }, 'pipes');
+  console.log(`Results written to bench/results/${file}`);
+  if (rows.some((r) => !ok(r))) process.exitCode = 1;
+}
+
+runMain(main);
