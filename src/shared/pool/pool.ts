@@ -13,7 +13,6 @@ import type { SharedChan } from '../shared-chan.js';
 import {
   RESULT_WORDS,
   TASK_WORDS,
-  WORKER_FINISHED,
   WORKER_RUNNING,
   type ItemError,
   type WorkerConfig,
@@ -104,11 +103,6 @@ export class WorkerPool {
     this.endInput();
     this.results.close();
     for (const w of this.workers) void w.terminate();
-  }
-
-  /** True when worker `index` left its loop normally. */
-  finished(index: number): boolean {
-    return Atomics.load(this.control, index) === WORKER_FINISHED;
   }
 }
 
