@@ -23,6 +23,8 @@ interface Row {
   readonly workers: number;
   /** Seconds per run, in run order. */
   readonly seconds: number[];
+  /** CPU seconds of the whole process (every thread) per run. */
+  readonly cpuSeconds: number[];
   readonly error?: string;
 }
 
@@ -41,20 +43,24 @@ const median = (xs: readonly number[]): number => {
 
 async function measure(c: Contender, items: number, reps: number, expected: number | undefined): Promise<Row> {
   const seconds: number[] = [];
+  const cpuSeconds: number[] = [];
   try {
     await c.setup();
     for (let r = 0; r < reps; r++) {
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const sum = await c.run(items);
       seconds.push((performance.now() - t0) / 1000);
+      const cpu = process.cpuUsage(cpu0);
+      cpuSeconds.push((cpu.user + cpu.system) / 1e6);
       if (expected !== undefined && sum !== expected) throw new Error(`checksum ${sum}, expected ${expected}`);
       progress(`  ${c.label}: run ${r + 1}/${reps}: ${(seconds.at(-1)! * 1000).toFixed(0)} ms`);
     }
     await c.close();
-    return { id: c.id, label: c.label, workers: c.workers, seconds };
+    return { id: c.id, label: c.label, workers: c.workers, seconds, cpuSeconds };
   } catch (err) {
     await c.close().catch(() => {});
-    return { id: c.id, label: c.label, workers: c.workers, seconds, error: err instanceof Error ? err.message : String(err) };
+    return { id: c.id, label: c.label, workers: c.workers, seconds, cpuSeconds, error: err instanceof Error ? err.message : String(err) };
   }
 }
 
@@ -95,25 +101,27 @@ async function main(): Promise<void> {
   const lines = [
     `## ${items.toLocaleString('en-US')} calls of a ~10 µs kernel (measured inline: ${fmt(kernelUs)} µs a call), ${WORKERS} workers`,
     '',
-    '| impl | values/s | µs per value (wall) | overhead µs per value [1] | min–max ms per run | ÷ inline | ÷ piscina |',
-    '|---|--:|--:|--:|--:|--:|--:|',
+    '| impl | values/s | µs per value (wall) | overhead µs per value [1] | CPU µs per value [2] | min–max ms per run | ÷ inline | ÷ piscina |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const r of rows) {
     if (!ok(r)) {
-      lines.push(`| ${r.label} | failed | | | | | |`);
+      lines.push(`| ${r.label} | failed | | | | | | |`);
       continue;
     }
     const wallUs = (median(r.seconds) / items) * 1e6;
     const overhead = wallUs * r.workers - kernelUs;
+    const cpuUs = (median(r.cpuSeconds) / items) * 1e6;
     const range = `${fmt(Math.min(...r.seconds) * 1000, 0)}–${fmt(Math.max(...r.seconds) * 1000, 0)}`;
     lines.push(
-      `| ${r.label} | ${Math.round(rate(r)).toLocaleString('en-US')} | ${fmt(wallUs)} | ${r.id === 'inline' ? '0 (reference)' : fmt(overhead)} | ${range} | ` +
+      `| ${r.label} | ${Math.round(rate(r)).toLocaleString('en-US')} | ${fmt(wallUs)} | ${r.id === 'inline' ? '0 (reference)' : fmt(overhead)} | ${fmt(cpuUs)} | ${range} | ` +
         `${ok(base) ? fmt(rate(r) / rate(base)) + 'x' : '—'} | ${ok(pisc) ? fmt(rate(r) / rate(pisc)) + 'x' : '—'} |`,
     );
   }
   lines.push(
     '',
     `- [1] thread time per value beyond the kernel itself: wall time per value × threads doing kernel work − the inline time per call. It counts the transport, the waiting and the main thread's share of the cores (${machine.cpus} here, shared by the main thread and the ${WORKERS} workers).`,
+    '- [2] CPU time of the whole process (every thread: main, workers, and for piscina its own threads) per value, from `process.cpuUsage()`; less sensitive to other load than wall time. Above the inline row: what the parallelism costs in CPU.',
     '- sabchan rows: values enter a shared f64 input channel by `putMany` of 256 and leave the output by `getMany`; the pipeline is started once and kept open across runs.',
     '- piscina: `pool.run(value)` per value, at most 1,024 outstanding, default options (one task per worker at a time).',
     ...rows.filter((r) => r.error).map((r) => `- **${r.label} failed:** ${r.error}`),

@@ -3,7 +3,7 @@
 // piscina's workers, sabchan's pool and the inline loop load the very same function.
 // Integer arithmetic only on the result path: every thread computes the same bits, so the
 // checksums of all contenders must agree exactly.
-export const ITERATIONS = 2000;
+export const ITERATIONS = 4000;
 
 export default function kernel(x) {
   let a = x | 0;
