@@ -169,7 +169,7 @@ describe('parallelPipe: errors', () => {
   it('a module that cannot be imported, or a missing export, fails the pipeline with a clear error', async () => {
     const missing = new URL('./fixtures/no-such-module.ts', import.meta.url);
     let r = await drain(parallelPipe(source([1, 2]), 2, missing));
-    expect((r.failure as Error).message).toMatch(/parallelPipe: cannot import the stage module .*no-such-module\.ts in a worker/);
+    expect((r.failure as Error).message).toMatch(/parallelPipe: cannot import the stage module .*no-such-module\.ts \(for its export 'default'\) in a worker/);
     r = await drain(parallelPipe(source([1, 2]), 2, STAGES, { exportName: 'nope' }));
     expect((r.failure as Error).message).toMatch(/the module .*stages\.ts has no function export 'nope' \(it is undefined; the module exports: default, .*throwsOnFives/);
     r = await drain(parallelPipe(source([1, 2]), 1, STAGES, { exportName: 'notAFunction' }));

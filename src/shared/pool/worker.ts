@@ -118,7 +118,7 @@ async function loadStage(url: string, exportName: string): Promise<Stage> {
     mod = (await import(url)) as Record<string, unknown>;
   } catch (err) {
     const why = err instanceof Error ? err.message : describe(err);
-    throw new Error(`parallelPipe: cannot import the stage module ${url} in a worker: ${why}`);
+    throw new Error(`parallelPipe: cannot import the stage module ${url} (for its export '${exportName}') in a worker: ${why}`);
   }
   const fn = mod[exportName];
   if (typeof fn !== 'function') {
