@@ -67,7 +67,7 @@ async function measure(c: Contender, items: number, reps: number, expected: numb
 async function main(): Promise<void> {
   const items = readInt('BENCH_ITEMS', 100_000);
   const reps = readInt('BENCH_REPS', 5);
-  const window = process.env['BENCH_WINDOW'] ? readInt('BENCH_WINDOW', 64) : undefined;
+  const window = process.env['BENCH_WINDOW'] ? readInt('BENCH_WINDOW', 128) : undefined;
   const machine = describeMachine();
   console.log(
     [

@@ -46,6 +46,14 @@ describe('parallelPipe: results', () => {
     expect(values).toEqual(xs.map((x) => 2 * x));
   }, T);
 
+  it('ordered, a sync stage slow enough that workers write results before their chunk ends', async () => {
+    const xs = range(0, 400);
+    const out = parallelPipe(source(xs), 2, STAGES, { exportName: 'slowTenths', window: 32 });
+    const { values, failure } = await drain(out);
+    expect(failure).toBeUndefined();
+    expect(values).toEqual(xs.map((x) => x * x));
+  }, T);
+
   it('unordered, async: the same multiset', async () => {
     const xs = range(0, 300);
     const { values, failure } = await drain(parallelPipeUnordered(source(xs), 2, STAGES, { exportName: 'slowDouble' }));

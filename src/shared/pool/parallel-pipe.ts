@@ -26,8 +26,9 @@ export interface ParallelPipeOptions<T extends number = number, R extends number
    */
   onError?: (err: unknown, value: T) => R | undefined | PromiseLike<R | undefined>;
   /**
-   * Values in flight per worker at most (default 64). More keeps the workers busier across
-   * main-thread pauses. At most `n * window` values are in the workers; in order mode up to
+   * Values in flight per worker at most (default 128). A worker takes up to a quarter of it at
+   * once and reports results per such chunk (or each millisecond, for a slow stage), so a
+   * larger window spreads the cost of the hand-offs over more values. At most `n * window` values are in the workers; in order mode up to
    * as many again may wait for an earlier value to finish.
    */
   window?: number;
@@ -40,7 +41,7 @@ export interface ParallelPipeOptions<T extends number = number, R extends number
   codec?: 'json' | Codec<unknown>;
 }
 
-const DEFAULT_WINDOW = 64;
+const DEFAULT_WINDOW = 128;
 const DEFAULT_BUFFER = 1024;
 /** A worker takes at most this fraction of its window at once, so more is queued behind it. */
 const CHUNK_DIVISOR = 4;
@@ -53,7 +54,7 @@ const MAX_WINDOW = 65_536;
  *
  * - The workers import `module` (a URL, or a path resolved against the current directory)
  *   and call its export once per value; an async export's promise is awaited.
- * - At most `n * window` values are in the workers (`window`, default 64, per worker), plus as
+ * - At most `n * window` values are in the workers (`window`, default 128, per worker), plus as
  *   many again waiting for an earlier one in order mode. The workers stop when the input is
  *   closed and drained, after which the output closes and the process may exit.
  * - Closing the output stops the pipeline (values in flight are discarded; the input is not

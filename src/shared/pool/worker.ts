@@ -8,9 +8,10 @@
  *       the result ring is closed (the pipeline stopped and discards results).
  *   K2  a STATUS_FAILED record is written only after its ItemError message was posted, so the
  *       main thread may wait for that message when it meets the record.
- *   K3  results are written with one putManySync per chunk; the result ring has room for
- *       every value in flight, so that put never waits and never splits a chunk's records
- *       between other workers' (ring.ts reserves a whole batch at once when it fits).
+ *   K3  results are written with one putManySync per chunk (or per part of a chunk, when a
+ *       slow stage has kept finished results waiting FLUSH_MS); the result ring has room for
+ *       every value in flight, so that put never waits and never splits the records between
+ *       other workers' (ring.ts reserves a whole batch at once when it fits).
  *
  * The worker waits for tasks with the Promise form (getMany), not getManySync: a ready chunk
  * costs one microtask, and an idle worker's event loop keeps running (a stage's timers and
@@ -32,6 +33,9 @@ import {
 
 type Stage = (value: number) => unknown;
 
+/** Finished results wait at most about this long for the rest of their chunk (ms). */
+const FLUSH_MS = 1;
+
 const config = workerData as WorkerConfig;
 const stage = await loadStage(config.moduleUrl, config.exportName);
 const tasks = attach(config.tasks);
@@ -39,23 +43,28 @@ const results = attach(config.results);
 const input = new Float64Array(TASK_WORDS * config.chunk);
 const output = new Float64Array(RESULT_WORDS * config.chunk);
 
-for (;;) {
+run: for (;;) {
   const got = await tasks.getMany(input);
   if (got === 0) break; // closed and drained: the pipeline has no more values for us
   const count = got / TASK_WORDS;
   let pending: Promise<void>[] | undefined;
+  let written = 0; // results of this chunk already in the result ring
+  let since = performance.now();
   for (let i = 0; i < count; i++) {
     const slot = input[i * TASK_WORDS]!;
     const value = input[i * TASK_WORDS + 1]!;
     output[i * RESULT_WORDS] = slot;
     let r: unknown;
+    let threw = false;
     try {
       r = stage(value);
     } catch (err) {
       failed(i, slot, err);
-      continue;
+      threw = true;
     }
-    if (isThenable(r)) {
+    if (threw) {
+      // recorded by failed()
+    } else if (isThenable(r)) {
       (pending ??= []).push(
         Promise.resolve(r).then(
           (v) => settled(i, slot, value, v),
@@ -65,12 +74,25 @@ for (;;) {
     } else {
       settled(i, slot, value, r);
     }
+    // A slow stage must not hold finished results back until the chunk ends (sync results
+    // only: async ones are written once the whole chunk settled).
+    if (pending === undefined && performance.now() - since >= FLUSH_MS) {
+      if (!write(written, i + 1)) break run;
+      written = i + 1;
+      since = performance.now();
+    }
   }
   // An async stage's values of one chunk run concurrently; the chunk is written when all settled.
   if (pending !== undefined) await Promise.all(pending);
-  if (results.putManySync(output.subarray(0, count * RESULT_WORDS)) === 0) break; // stopped (K3: all or nothing)
+  if (!write(written, count)) break;
 }
 Atomics.store(config.control, config.index, WORKER_FINISHED);
+
+/** Writes results [from, to) of the chunk. @returns false if the ring is closed (stopped). */
+function write(from: number, to: number): boolean {
+  if (from === to) return true;
+  return results.putManySync(output.subarray(from * RESULT_WORDS, to * RESULT_WORDS)) > 0; // K3: all or nothing
+}
 
 function settled(i: number, slot: number, value: number, result: unknown): void {
   if (typeof result !== 'number') {
