@@ -11,7 +11,7 @@
 import os from 'node:os';
 import { progress, runMain, UsageError, writeResults } from './cli.js';
 import { describeCommit, describeMachine, formatLoad } from './machine.js';
-import { inline, piscina, sabchan, type Contender } from './pipes/contenders.js';
+import { inline, piscina, sabchan, staticSplit, type Contender } from './pipes/contenders.js';
 
 const WORKERS = 2;
 const TARGET_VS_INLINE = 1.6;
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   );
 
   // Inline first: its checksum is the reference every other row must reproduce.
-  const contenders = [inline(), sabchan(true, WORKERS, window), sabchan(false, WORKERS, window), piscina(WORKERS)];
+  const contenders = [inline(), staticSplit(WORKERS), sabchan(true, WORKERS, window), sabchan(false, WORKERS, window), piscina(WORKERS)];
   const rows: Row[] = [];
   let expected: number | undefined;
   for (const c of contenders) {
@@ -122,6 +122,7 @@ async function main(): Promise<void> {
     '',
     `- [1] thread time per value beyond the kernel itself: wall time per value × threads doing kernel work − the inline time per call. It counts the transport, the waiting and the main thread's share of the cores (${machine.cpus} here, shared by the main thread and the ${WORKERS} workers).`,
     '- [2] CPU time of the whole process (every thread: main, workers, and for piscina its own threads) per value, from `process.cpuUsage()`; less sensitive to other load than wall time. Above the inline row: what the parallelism costs in CPU.',
+    '- static split: each worker gets one contiguous half of the values up front and posts back its sum; no per-value transport, no balancing: the ceiling for this kernel on these cores.',
     '- sabchan rows: values enter a shared f64 input channel by `putMany` of 256 and leave the output by `getMany`; the pipeline is started once and kept open across runs.',
     '- piscina: `pool.run(value)` per value, at most 1,024 outstanding, default options (one task per worker at a time).',
     ...rows.filter((r) => r.error).map((r) => `- **${r.label} failed:** ${r.error}`),

@@ -3,6 +3,7 @@
  * and warmed, never timed), then `run(n)` maps the values 0..n-1 through the kernel and
  * returns the checksum of the results, then `close()`.
  */
+import { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { parallelPipe, parallelPipeUnordered, sharedChan, type SharedChan } from '../../src/index.js';
 import kernel from './kernel.mjs';
@@ -32,6 +33,41 @@ export function inline(): Contender {
       return sum;
     },
     async close() {},
+  };
+}
+
+/**
+ * The ceiling: the values split into one contiguous range per worker up front, each worker
+ * sums its range and posts the sum back. No per-value transport and no balancing: what n
+ * threads can do with this kernel on this machine at all.
+ */
+export function staticSplit(workers: number): Contender {
+  let threads: Worker[] = [];
+  const run = async (n: number): Promise<number> => {
+    const sums = await Promise.all(
+      threads.map(
+        (w, k) =>
+          new Promise<number>((resolve, reject) => {
+            w.once('message', resolve);
+            w.once('error', reject);
+            w.postMessage([Math.floor((k * n) / workers), Math.floor(((k + 1) * n) / workers)]);
+          }),
+      ),
+    );
+    return sums.reduce((a, b) => a + b, 0);
+  };
+  return {
+    id: 'split',
+    label: `static split, ${workers} workers (ceiling)`,
+    workers,
+    async setup() {
+      threads = Array.from({ length: workers }, () => new Worker(new URL('./split-worker.mjs', import.meta.url)));
+      await run(2000);
+    },
+    run,
+    async close() {
+      await Promise.all(threads.map((w) => w.terminate()));
+    },
   };
 }
 
