@@ -41,27 +41,42 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-async function measure(c: Contender, items: number, reps: number, expected: number | undefined): Promise<Row> {
-  const seconds: number[] = [];
-  const cpuSeconds: number[] = [];
-  try {
-    await c.setup();
-    for (let r = 0; r < reps; r++) {
-      const cpu0 = process.cpuUsage();
-      const t0 = performance.now();
-      const sum = await c.run(items);
-      seconds.push((performance.now() - t0) / 1000);
-      const cpu = process.cpuUsage(cpu0);
-      cpuSeconds.push((cpu.user + cpu.system) / 1e6);
-      if (expected !== undefined && sum !== expected) throw new Error(`checksum ${sum}, expected ${expected}`);
-      progress(`  ${c.label}: run ${r + 1}/${reps}: ${(seconds.at(-1)! * 1000).toFixed(0)} ms`);
-    }
-    await c.close();
-    return { id: c.id, label: c.label, workers: c.workers, seconds, cpuSeconds };
-  } catch (err) {
-    await c.close().catch(() => {});
-    return { id: c.id, label: c.label, workers: c.workers, seconds, cpuSeconds, error: err instanceof Error ? err.message : String(err) };
+/**
+ * Sets every contender up first (their threads then sit idle), then runs them round-robin,
+ * one run each per round: a burst of other load on the shared machine then hits every row
+ * alike instead of ruining one.
+ */
+async function measureAll(contenders: readonly Contender[], items: number, reps: number, expected: number): Promise<Row[]> {
+  const rows = contenders.map((c) => ({ id: c.id, label: c.label, workers: c.workers, seconds: [] as number[], cpuSeconds: [] as number[], error: undefined as string | undefined }));
+  const live = contenders.map(() => true);
+  const failed = (i: number, err: unknown): void => {
+    rows[i]!.error = err instanceof Error ? err.message : String(err);
+    live[i] = false;
+  };
+  for (const [i, c] of contenders.entries()) {
+    progress(`setting up ${c.label}`);
+    await c.setup().catch((err: unknown) => failed(i, err));
   }
+  for (let r = 0; r < reps; r++) {
+    for (const [i, c] of contenders.entries()) {
+      if (!live[i]) continue;
+      try {
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        const sum = await c.run(items);
+        const seconds = (performance.now() - t0) / 1000;
+        const cpu = process.cpuUsage(cpu0);
+        if (sum !== expected) throw new Error(`checksum ${sum}, expected ${expected}`);
+        rows[i]!.seconds.push(seconds);
+        rows[i]!.cpuSeconds.push((cpu.user + cpu.system) / 1e6);
+        progress(`  round ${r + 1}/${reps}: ${c.label}: ${(seconds * 1000).toFixed(0)} ms`);
+      } catch (err) {
+        failed(i, err);
+      }
+    }
+  }
+  for (const c of contenders) await c.close().catch(() => {});
+  return rows.map((r) => (r.error === undefined ? { id: r.id, label: r.label, workers: r.workers, seconds: r.seconds, cpuSeconds: r.cpuSeconds } : r));
 }
 
 async function main(): Promise<void> {
@@ -77,20 +92,15 @@ async function main(): Promise<void> {
       `- node: ${machine.node} (${machine.platform}); cpus: ${machine.cpus} × ${machine.cpuModel}`,
       `- load average at start (1/5/15 min): ${formatLoad(machine.loadavg)}${machine.loadavg[0]! > 1 ? ' (busy machine: expect noisy numbers)' : ''}`,
       `- git: ${describeCommit(machine)}`,
-      `- ${items.toLocaleString('en-US')} values per run, ${reps} timed runs per row (median shown), after a warm-up run of 2,000`,
+      `- ${items.toLocaleString('en-US')} values per run, ${reps} timed runs per row (median shown), after a warm-up run of 2,000; rows take turns, one run each per round`,
       '',
     ].join('\n'),
   );
 
-  // Inline first: its checksum is the reference every other row must reproduce.
   const contenders = [inline(), staticSplit(WORKERS), sabchan(true, WORKERS, window), sabchan(false, WORKERS, window), piscina(WORKERS)];
-  const rows: Row[] = [];
-  let expected: number | undefined;
-  for (const c of contenders) {
-    progress(`${c.label}:`);
-    if (c.id === 'inline') expected = await c.run(items);
-    rows.push(await measure(c, items, reps, expected));
-  }
+  // The reference checksum, from one untimed inline pass.
+  const expected = await inline().run(items);
+  const rows = await measureAll(contenders, items, reps, expected);
 
   const ok = (r: Row | undefined): r is Row & { error: undefined } => r !== undefined && r.error === undefined && r.seconds.length > 0;
   const rate = (r: Row): number => items / median(r.seconds);
