@@ -137,17 +137,25 @@ async function main(): Promise<void> {
     '- piscina: `pool.run(value)` per value, at most 1,024 outstanding, default options (one task per worker at a time).',
     ...rows.filter((r) => r.error).map((r) => `- **${r.label} failed:** ${r.error}`),
   );
-  for (const id of ['ordered', 'unordered']) {
-    const r = rows.find((x) => x.id === id);
-    if (!ok(r)) continue;
-    if (ok(base)) {
-      const x = rate(r) / rate(base);
-      lines.push(`- ${r.label} ÷ inline: ${fmt(x)}x (target ≥ ${TARGET_VS_INLINE}x) **${x >= TARGET_VS_INLINE ? 'PASS' : 'MISS'}**`);
+  // Targets on the medians, and again on each row's fastest run: on a shared 2-core machine
+  // the fastest run is the one least disturbed by other processes (both are printed; the
+  // medians are the headline).
+  const best = (r: Row): number => items / Math.min(...r.seconds);
+  for (const [how, speed] of [['medians', rate], ['fastest runs', best]] as const) {
+    for (const id of ['ordered', 'unordered']) {
+      const r = rows.find((x) => x.id === id);
+      if (!ok(r)) continue;
+      if (ok(base)) {
+        const x = speed(r) / speed(base);
+        lines.push(`- ${how}: ${r.label} ÷ inline: ${fmt(x)}x (target ≥ ${TARGET_VS_INLINE}x) **${x >= TARGET_VS_INLINE ? 'PASS' : 'MISS'}**`);
+      }
+      if (ok(pisc)) {
+        const x = speed(r) / speed(pisc);
+        lines.push(`- ${how}: ${r.label} ÷ piscina: ${fmt(x)}x (target ≥ ${TARGET_VS_PISCINA}x) **${x >= TARGET_VS_PISCINA ? 'PASS' : 'MISS'}**`);
+      }
     }
-    if (ok(pisc)) {
-      const x = rate(r) / rate(pisc);
-      lines.push(`- ${r.label} ÷ piscina: ${fmt(x)}x (target ≥ ${TARGET_VS_PISCINA}x) **${x >= TARGET_VS_PISCINA ? 'PASS' : 'MISS'}**`);
-    }
+    const split = rows.find((x) => x.id === 'split');
+    if (ok(split) && ok(base)) lines.push(`- ${how}: static split (ceiling) ÷ inline: ${fmt(speed(split) / speed(base))}x`);
   }
   console.log(lines.join('\n') + '\n');
   const loadavgAfter = os.loadavg();
