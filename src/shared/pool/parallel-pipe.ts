@@ -12,9 +12,9 @@ import { describe } from '../../errors.js';
 import { isPort, type Chan } from '../../protocol.js';
 import { sharedChan } from '../create.js';
 import type { SharedChan } from '../shared-chan.js';
-import { Pipeline, type OnError } from './pipeline.js';
-import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Pipeline, type OnError } from './pipeline.js';
 
 export interface ParallelPipeOptions<T extends number = number, R extends number = number> {
   /** The module export to run (default `'default'`). It may be sync or async. */
@@ -26,10 +26,11 @@ export interface ParallelPipeOptions<T extends number = number, R extends number
    */
   onError?: (err: unknown, value: T) => R | undefined | PromiseLike<R | undefined>;
   /**
-   * Values in flight per worker at most (default 128). A worker takes up to a quarter of it at
-   * once and reports results per such chunk (or each millisecond, for a slow stage), so a
-   * larger window spreads the cost of the hand-offs over more values. At most `n * window` values are in the workers; in order mode up to
-   * as many again may wait for an earlier value to finish.
+   * Values in flight per worker at most (default 128). A worker takes up to a quarter of it
+   * at once and reports results per such chunk (or each millisecond, for a slow stage), so a
+   * larger window spreads the cost of the hand-offs over more values. At most `n * window`
+   * values are in the workers; in order mode up to as many again may wait for an earlier
+   * value to finish.
    */
   window?: number;
   /** Capacity of the output channel (default 1024). */
@@ -50,7 +51,8 @@ const MAX_WINDOW = 65_536;
 
 /**
  * Runs `module`'s export over every value of `input` on `n` worker threads and returns a new
- * shared channel with the results in input order.
+ * shared channel (`f64`) with the results in input order. The input may be any channel of
+ * numbers, in-thread or shared; the output can itself be handed to another thread.
  *
  * - The workers import `module` (a URL, or a path resolved against the current directory)
  *   and call its export once per value; an async export's promise is awaited.
