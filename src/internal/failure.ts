@@ -1,21 +1,33 @@
 /**
- * Why a stage's output channel closed, when it closed because the stage failed.
+ * Pipeline failures: which channel was closed because the stage feeding it failed, and why.
  *
- * A failing stage (a combinator in ops/, a worker pool in shared/pool/) records the error on
- * its OUTPUT channel, then closes it; async iteration of that channel throws the error once it
- * has yielded every value delivered before the close. A WeakMap keyed by the channel object,
- * so channels need no extra field and a collected channel takes its error with it.
- * The first error recorded wins: the root cause, not the failures it caused downstream.
+ * A channel's own semantics never change: a get on a failed channel still resolves
+ * `undefined` once it is closed and drained. The error rides beside the channel, keyed by
+ * the channel object, so that async iteration, `collect` and `onto` can report it, and so
+ * that a stage reading a failed channel can pass the same error on to its own output.
+ *
+ * Invariants:
+ *   F1  the first error recorded on a channel wins; later ones are ignored (the first is the
+ *       cause, the rest are consequences).
+ *   F2  a recorded failure is never cleared; the WeakMap lets it go with the channel.
  */
 
-const failures = new WeakMap<object, { readonly err: unknown }>();
+/** channel object -> the error that failed the stage writing into it. */
+const failures = new WeakMap<object, unknown>();
 
-/** Records `err` as the reason `ch` is closing (ignored if a failure is already recorded). */
+/**
+ * Records `err` as the reason `ch` is (about to be) closed early (F1: first wins).
+ * An `undefined` reason (`throw undefined`) is wrapped, so that `failureOf` can report it.
+ */
 export function recordFailure(ch: object, err: unknown): void {
-  if (!failures.has(ch)) failures.set(ch, { err });
+  if (failures.has(ch)) return;
+  failures.set(
+    ch,
+    err === undefined ? new Error('sabchan: a pipeline stage threw or rejected with undefined') : err,
+  );
 }
 
-/** The error recorded on `ch`, or `undefined` if it did not fail. */
-export function failureOf(ch: object): unknown | undefined {
-  return failures.get(ch)?.err;
+/** The error recorded on `ch`, or `undefined` if the stage writing into it did not fail. */
+export function failureOf(ch: object): unknown {
+  return failures.get(ch);
 }
