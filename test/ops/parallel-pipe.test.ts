@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { chan, parallelPipe, parallelPipeUnordered, sharedChan, type Chan } from '../../src/index.js';
-import { failureOf } from '../../src/internal/failure.js';
+import { failureOf, recordFailure } from '../../src/internal/failure.js';
 import { sleep } from '../helpers/async.js';
 
 const STAGES = new URL('./fixtures/stages.ts', import.meta.url);
@@ -182,6 +182,16 @@ describe('parallelPipe: errors', () => {
     expect((r.failure as Error).message).toMatch(/the module .*stages\.ts has no function export 'nope' \(it is undefined; the module exports: default, .*throwsOnFives/);
     r = await drain(parallelPipe(source([1, 2]), 1, STAGES, { exportName: 'notAFunction' }));
     expect((r.failure as Error).message).toMatch(/no function export 'notAFunction' \(it is number 42/);
+  }, T);
+
+  it("an input closed by a failed upstream stage: every value, then the upstream's error", async () => {
+    const input = source([1, 2, 3], false);
+    const upstream = new Error('upstream stage failed');
+    recordFailure(input, upstream);
+    input.close();
+    const { values, failure } = await drain(parallelPipe(input, 2, STAGES));
+    expect(values).toEqual([1, 4, 9]);
+    expect(failure).toBe(upstream);
   }, T);
 
   it('a non-number input value fails the pipeline with a TypeError', async () => {

@@ -14,11 +14,11 @@
  *   M3  every value taken from the input leaves exactly once (emitted, replaced or dropped by
  *       onError) unless the pipeline stopped, which discards what is in flight.
  *   M4  the pipeline stops once, by `finish` (input closed and everything emitted: the output
- *       closes), `fail` (the error is recorded on the output, then it closes) or the consumer
+ *       closes, with the input's recorded failure if an upstream stage failed), `fail` (the error is recorded on the output, then it closes) or the consumer
  *       closing the output (seen at the next write to it, or by the watch in `start`); every
  *       stop ends both loops, the input get and the pool.
  */
-import { recordFailure } from '../../internal/failure.js';
+import { failureOf, recordFailure } from '../../internal/failure.js';
 import { describe } from '../../errors.js';
 import type { Chan } from '../../protocol.js';
 import type { SharedChan } from '../shared-chan.js';
@@ -290,6 +290,10 @@ export class Pipeline {
   // ---- stopping (M4) ------------------------------------------------------------------------
 
   private finish(): void {
+    // An input closed because the stage feeding it failed passes that failure on (ops'
+    // convention): everything before it was emitted; the consumer still learns why it ended.
+    const upstream = failureOf(this.input);
+    if (upstream !== undefined) recordFailure(this.output, upstream);
     this.output.close();
     this.stop();
   }
