@@ -22,9 +22,10 @@ export interface ParallelPipeOptions<T extends number = number, R extends number
   /**
    * Maps a failure (the function threw or rejected, or returned a non-number) to a value to
    * emit in its place; `undefined` drops the value. Runs on the main thread and may be async.
-   * Without it, the first failure stops the pipeline (see `parallelPipe`).
+   * Without it, the first failure stops the pipeline (see `parallelPipe`). (`NoInfer`: the
+   * result type comes from the caller or defaults to number, never from what this returns.)
    */
-  onError?: (err: unknown, value: T) => R | undefined | PromiseLike<R | undefined>;
+  onError?: (err: unknown, value: T) => NoInfer<R> | undefined | PromiseLike<NoInfer<R> | undefined>;
   /**
    * Values in flight per worker at most (default 128). A worker takes up to a quarter of it
    * at once and reports results per such chunk (or each millisecond, for a slow stage), so a
