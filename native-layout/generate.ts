@@ -37,6 +37,9 @@ const WRITERS: Record<string, { by: string; how: string }> = {
   CHANNEL_ID_2: { by: 'creator', how: 'plain store before MAGIC; read-only after' },
   REQUIRED_FEATURES: { by: 'creator', how: 'plain store before MAGIC; read-only after' },
   CHANNEL_ID: { by: 'creator', how: 'plain store before MAGIC; read-only after' },
+  MAX_MESSAGE_BYTES: { by: 'creator', how: 'plain store before MAGIC; read-only after' },
+  CODEC_NAME: { by: 'creator', how: 'plain stores before MAGIC; read-only after' },
+  MSG_FREE: { by: 'producers (take, give back); consumers, reclaims, sliding drops (give back)', how: 'CAS -1 (never below 0); atomic add +1 (before the CONS_TAIL commit)' },
   PROD_HEAD: { by: 'producers; a closer', how: 'CAS (reserve); atomic OR of bit 31 (close)' },
   PROD_TAIL: { by: 'producers', how: 'atomic store (commit, in reservation order)' },
   CONS_HEAD: { by: 'consumers; sliding producers; rendezvous reclaim', how: 'CAS (reserve)' },
@@ -125,8 +128,9 @@ function cLiteral(name: string): string {
   return isBitPattern(name) ? `0x${v.toString(16).padStart(8, '0')}u` : `${v}u`;
 }
 
-/** Words a header field spans: the select masks are arrays, every other field one word. */
+/** Words a header field spans: the select masks and the codec name are arrays, every other field one word. */
 function widthOf(idxName: string): number {
+  if (idxName === 'IDX_CODEC_NAME') return layout.CODEC_NAME_WORDS;
   return idxName.endsWith('_SELECT_MASK') ? layout.SELECT_MASK_WORDS : 1;
 }
 
@@ -371,7 +375,7 @@ function renderCodeTables(): string {
     '',
     '| Value (C) | Constant | Meaning |',
     '|---|---|---|',
-    ...['MAGIC', 'VERSION_MAJOR', 'VERSION_MINOR', 'FLAG_CLOSED', 'POSITION_MASK', 'MAX_SLOTS', 'SZ_HEADER', 'SZ_BLOCK', 'SELECT_MASK_WORDS'].map(
+    ...['MAGIC', 'VERSION_MAJOR', 'VERSION_MINOR', 'FLAG_CLOSED', 'POSITION_MASK', 'MAX_SLOTS', 'SZ_HEADER', 'SZ_BLOCK', 'SELECT_MASK_WORDS', 'CODEC_NAME_WORDS', 'RECORD_HEADER_BYTES', 'RECORD_ALIGN'].map(
       (n) => `| \`${cLiteral(n)}\` | \`${n}\` | ${md(docs.get(n) ?? '')} |`,
     ),
   ].join('\n');

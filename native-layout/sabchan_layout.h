@@ -1,5 +1,5 @@
 /*
- * sabchan_layout.h: the byte layout of a sabchan shared channel, layout version 1.0.
+ * sabchan_layout.h: the byte layout of a sabchan shared channel, layout version 1.1.
  *
  * GENERATED from src/shared/layout.ts by native-layout/generate.ts — DO NOT EDIT.
  * Regenerate with `npm run gen:layout`; test/unit/native-layout.test.ts fails on any drift.
@@ -22,7 +22,7 @@
 #define SABCHAN_VERSION_MAJOR              1u
 
 /* Bumped on compatible additions (a reader of an older minor ignores what it does not know). */
-#define SABCHAN_VERSION_MINOR              0u
+#define SABCHAN_VERSION_MINOR              1u
 
 /* Size of the header that starts every channel buffer; the data region follows it. */
 #define SABCHAN_SZ_HEADER                  1024u
@@ -43,15 +43,19 @@
 #define SABCHAN_IDX_KIND                   2u
 #define SABCHAN_OFF_KIND                   8u
 
-/* Element type of a numeric lane: one of LANE_*. */
+/* Element type of a numeric lane: one of LANE_*. 0 (unused) in an object channel. */
 #define SABCHAN_IDX_LANE                   3u
 #define SABCHAN_OFF_LANE                   12u
 
-/* Slots in the data region: a power of two, >= the logical capacity, <= MAX_SLOTS (2^28). */
+/*
+ * Slots in the data region: a power of two, <= MAX_SLOTS (2^28). A numeric channel has one slot
+ * per value (>= the logical capacity); an object channel's slots are bytes (SLOT_BYTES 1), holding
+ * variable-length records (RECORD_HEADER_BYTES, then the payload, padded to 8).
+ */
 #define SABCHAN_IDX_SLOTS                  4u
 #define SABCHAN_OFF_SLOTS                  16u
 
-/* Logical capacity: values the ring may hold (0: rendezvous, which uses one slot). */
+/* Logical capacity: values (messages) the ring may hold (0: rendezvous, which holds one). */
 #define SABCHAN_IDX_CAPACITY               5u
 #define SABCHAN_OFF_CAPACITY               20u
 
@@ -91,7 +95,25 @@
 /* The REQUIRED_FEATURES bits this version implements. */
 #define SABCHAN_KNOWN_REQUIRED_FEATURES    0u
 
-/* words 12-31 reserved (zero). */
+/*
+ * Object channels: the largest payload one message may have, in bytes (at most the data region
+ * minus RECORD_HEADER_BYTES). 0 in a numeric channel.
+ */
+#define SABCHAN_IDX_MAX_MESSAGE_BYTES      12u
+#define SABCHAN_OFF_MAX_MESSAGE_BYTES      48u
+
+/* words 13-15 reserved (zero). */
+
+/*
+ * Object channels: the codec's name in UTF-8, zero-padded, in CODEC_NAME_WORDS words (so at most
+ * 63 bytes and a terminating zero). `attach` picks a built-in codec by it, or checks that the
+ * codec it was given has this name. Zero in a numeric channel.
+ */
+#define SABCHAN_IDX_CODEC_NAME             16u
+#define SABCHAN_OFF_CODEC_NAME             64u
+
+/* Words of CODEC_NAME (64 bytes, words 16-31). */
+#define SABCHAN_CODEC_NAME_WORDS           16u
 
 /* ---- block B (bytes 128-255): producer positions, written by producers. */
 /* Next position a producer may reserve; bit 31 is FLAG_CLOSED. Reserved by CAS. */
@@ -169,7 +191,19 @@
 /* log2 of the positions between LAP bumps; also bounds the slot count (MAX_SLOTS). */
 #define SABCHAN_LAP_SHIFT                  28u
 
-/* words 195-223 reserved (zero); block H (bytes 896-1023) reserved for statistics. */
+/* words 195-223 reserved (zero). */
+
+/* ---- block H (bytes 896-1023): message permits of object channels. */
+/*
+ * Object channels: messages that may still be put, max(CAPACITY, 1) minus the messages reserved or
+ * held in the ring. A producer takes a permit (CAS -1, never below 0) before it reserves bytes and
+ * gives it back if the bytes are full; a consumer adds 1 before its CONS_TAIL commit, so a
+ * producer woken by that commit sees the permit. 0 in a numeric channel.
+ */
+#define SABCHAN_IDX_MSG_FREE               224u
+#define SABCHAN_OFF_MSG_FREE               896u
+
+/* words 225-255 reserved (zero). */
 
 /* Total Int32 words in the header. */
 #define SABCHAN_HEADER_WORDS               256u
@@ -181,7 +215,22 @@
 /* Positions are 31-bit: mask a PROD_HEAD word with this to get the position. */
 #define SABCHAN_POSITION_MASK              0x7fffffffu
 
+/* A ring of numbers in a typed lane. */
 #define SABCHAN_KIND_NUMERIC               1u
+
+/* A ring of variable-length byte records, each one message encoded by a codec. */
+#define SABCHAN_KIND_OBJECT                2u
+
+/*
+ * Every record of an object channel starts at a position that is a multiple of 8 with an Int32
+ * payload length and an Int32 that is 0 (reserved), then the payload; the next record starts at
+ * the next multiple of 8. The header never wraps (the ring's size is a power of two >= 8); the
+ * payload may wrap around to byte 0 of the data region.
+ */
+#define SABCHAN_RECORD_HEADER_BYTES        8u
+
+/* Record alignment, in bytes. */
+#define SABCHAN_RECORD_ALIGN               8u
 
 #define SABCHAN_POLICY_BLOCK               0u
 #define SABCHAN_POLICY_SLIDING             1u
@@ -244,7 +293,9 @@ typedef struct sabchan_header {
   int32_t channel_id;                /* word 9, byte 36 */
   int32_t channel_id_2;              /* word 10, byte 40 */
   int32_t required_features;         /* word 11, byte 44 */
-  int32_t reserved_12_31[20];        /* words 12-31, bytes 48-127 */
+  int32_t max_message_bytes;         /* word 12, byte 48 */
+  int32_t reserved_13_15[3];         /* words 13-15, bytes 52-63 */
+  int32_t codec_name[16];            /* words 16-31, bytes 64-127 */
   /* block B: bytes 128-255 */
   int32_t prod_head;                 /* word 32, byte 128 */
   int32_t prod_tail;                 /* word 33, byte 132 */
@@ -271,7 +322,8 @@ typedef struct sabchan_header {
   int32_t lap;                       /* word 194, byte 776 */
   int32_t reserved_195_223[29];      /* words 195-223, bytes 780-895 */
   /* block H: bytes 896-1023 */
-  int32_t reserved_224_255[32];      /* words 224-255, bytes 896-1023 */
+  int32_t msg_free;                  /* word 224, byte 896 */
+  int32_t reserved_225_255[31];      /* words 225-255, bytes 900-1023 */
 } sabchan_header;
 
 #endif /* SABCHAN_LAYOUT_H */

@@ -34,9 +34,9 @@ CHECK(_Alignof(_Atomic int32_t) == _Alignof(int32_t));
 
 /* "SCH1": the bytes S, C, H, 1 in memory order of a little-endian word. */
 CHECK(SABCHAN_MAGIC == ((uint32_t)'S' | (uint32_t)'C' << 8 | (uint32_t)'H' << 16 | (uint32_t)'1' << 24));
-CHECK(SABCHAN_VERSION_MAJOR == 1u && SABCHAN_VERSION_MINOR == 0u); /* this file checks layout 1.0 */
+CHECK(SABCHAN_VERSION_MAJOR == 1u && SABCHAN_VERSION_MINOR == 1u); /* this file checks layout 1.1 */
 CHECK(SABCHAN_VERSION_MAJOR <= 0xffffu && SABCHAN_VERSION_MINOR <= 0xffffu);
-CHECK(SABCHAN_VERSION_WORD == 0x00010000u);
+CHECK(SABCHAN_VERSION_WORD == 0x00010001u);
 
 /* Positions: 31 bits; bit 31 of PROD_HEAD is the closed flag. */
 CHECK(SABCHAN_FLAG_CLOSED == 1u << 31);
@@ -94,11 +94,15 @@ FIELD(tx_select_mask, TX_SELECT_MASK);
 FIELD(state, STATE);
 FIELD(close_reason, CLOSE_REASON);
 FIELD(lap, LAP);
+FIELD(max_message_bytes, MAX_MESSAGE_BYTES);
+FIELD(codec_name, CODEC_NAME);
+FIELD(msg_free, MSG_FREE);
 
 CHECK(sizeof(sabchan_header) == SABCHAN_SZ_HEADER);
 CHECK(_Alignof(sabchan_header) == 4u);
 CHECK(sizeof(((sabchan_header *)0)->rx_select_mask) == 4u * SABCHAN_SELECT_MASK_WORDS);
 CHECK(sizeof(((sabchan_header *)0)->tx_select_mask) == 4u * SABCHAN_SELECT_MASK_WORDS);
+CHECK(sizeof(((sabchan_header *)0)->codec_name) == 4u * SABCHAN_CODEC_NAME_WORDS);
 
 /* ---- SPEC 1.3: each group of words written by a different set of parties has its own block */
 

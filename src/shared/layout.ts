@@ -1,5 +1,5 @@
 /**
- * THE byte layout of a shared channel's SharedArrayBuffer (layout version 1.0). This is the
+ * THE byte layout of a shared channel's SharedArrayBuffer (layout version 1.1). This is the
  * only file in src/ that knows an offset. native-layout/SPEC.md describes the same layout in
  * prose and native-layout/sabchan_layout.h is generated from this file
  * (`npm run gen:layout`); a test regenerates the header and fails on any difference.
@@ -20,7 +20,7 @@ export const MAGIC = 0x31484353;
 /** Bumped on any incompatible change; `attach` refuses a newer major. */
 export const VERSION_MAJOR = 1;
 /** Bumped on compatible additions (a reader of an older minor ignores what it does not know). */
-export const VERSION_MINOR = 0;
+export const VERSION_MINOR = 1;
 
 /** Size of the header that starts every channel buffer; the data region follows it. */
 export const SZ_HEADER = 1024;
@@ -34,11 +34,15 @@ export const IDX_MAGIC = 0;
 export const IDX_VERSION = 1;
 /** What the data region holds: one of KIND_*. */
 export const IDX_KIND = 2;
-/** Element type of a numeric lane: one of LANE_*. */
+/** Element type of a numeric lane: one of LANE_*. 0 (unused) in an object channel. */
 export const IDX_LANE = 3;
-/** Slots in the data region: a power of two, >= the logical capacity, <= MAX_SLOTS (2^28). */
+/**
+ * Slots in the data region: a power of two, <= MAX_SLOTS (2^28). A numeric channel has one
+ * slot per value (>= the logical capacity); an object channel's slots are bytes (SLOT_BYTES
+ * 1), holding variable-length records (RECORD_HEADER_BYTES, then the payload, padded to 8).
+ */
 export const IDX_SLOTS = 4;
-/** Logical capacity: values the ring may hold (0: rendezvous, which uses one slot). */
+/** Logical capacity: values (messages) the ring may hold (0: rendezvous, which holds one). */
 export const IDX_CAPACITY = 5;
 /** What a put does when the ring is full: one of POLICY_*. */
 export const IDX_POLICY = 6;
@@ -63,7 +67,20 @@ export const IDX_CHANNEL_ID_2 = 10;
 export const IDX_REQUIRED_FEATURES = 11;
 /** The REQUIRED_FEATURES bits this version implements. */
 export const KNOWN_REQUIRED_FEATURES = 0;
-// words 12-31 reserved (zero).
+/**
+ * Object channels: the largest payload one message may have, in bytes (at most the data
+ * region minus RECORD_HEADER_BYTES). 0 in a numeric channel.
+ */
+export const IDX_MAX_MESSAGE_BYTES = 12;
+// words 13-15 reserved (zero).
+/**
+ * Object channels: the codec's name in UTF-8, zero-padded, in CODEC_NAME_WORDS words (so at
+ * most 63 bytes and a terminating zero). `attach` picks a built-in codec by it, or checks
+ * that the codec it was given has this name. Zero in a numeric channel.
+ */
+export const IDX_CODEC_NAME = 16;
+/** Words of CODEC_NAME (64 bytes, words 16-31). */
+export const CODEC_NAME_WORDS = 16;
 
 // ---- block B (bytes 128-255): producer positions, written by producers.
 /** Next position a producer may reserve; bit 31 is FLAG_CLOSED. Reserved by CAS. */
@@ -116,7 +133,17 @@ export const IDX_CLOSE_REASON = 193;
 export const IDX_LAP = 194;
 /** log2 of the positions between LAP bumps; also bounds the slot count (MAX_SLOTS). */
 export const LAP_SHIFT = 28;
-// words 195-223 reserved (zero); block H (bytes 896-1023) reserved for statistics.
+// words 195-223 reserved (zero).
+
+// ---- block H (bytes 896-1023): message permits of object channels.
+/**
+ * Object channels: messages that may still be put, max(CAPACITY, 1) minus the messages
+ * reserved or held in the ring. A producer takes a permit (CAS -1, never below 0) before it
+ * reserves bytes and gives it back if the bytes are full; a consumer adds 1 before its
+ * CONS_TAIL commit, so a producer woken by that commit sees the permit. 0 in a numeric channel.
+ */
+export const IDX_MSG_FREE = 224;
+// words 225-255 reserved (zero).
 
 /** Total Int32 words in the header. */
 export const HEADER_WORDS = SZ_HEADER / 4;
@@ -127,7 +154,20 @@ export const FLAG_CLOSED = 0x80000000 | 0;
 /** Positions are 31-bit: mask a PROD_HEAD word with this to get the position. */
 export const POSITION_MASK = 0x7fffffff;
 
+/** A ring of numbers in a typed lane. */
 export const KIND_NUMERIC = 1;
+/** A ring of variable-length byte records, each one message encoded by a codec. */
+export const KIND_OBJECT = 2;
+
+/**
+ * Every record of an object channel starts at a position that is a multiple of 8 with an
+ * Int32 payload length and an Int32 that is 0 (reserved), then the payload; the next record
+ * starts at the next multiple of 8. The header never wraps (the ring's size is a power of
+ * two >= 8); the payload may wrap around to byte 0 of the data region.
+ */
+export const RECORD_HEADER_BYTES = 8;
+/** Record alignment, in bytes. */
+export const RECORD_ALIGN = 8;
 
 export const POLICY_BLOCK = 0;
 export const POLICY_SLIDING = 1;

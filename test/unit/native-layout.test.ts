@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { HEADER_PATH, renderHeader, renderSpec, SPEC_PATH } from '../../native-layout/generate.js';
-import { attach, AttachError, sharedChan, type SharedChanOptions } from '../../src/index.js';
+import { attach, AttachError, sharedChan, type NumericChanOptions } from '../../src/index.js';
 import * as L from '../../src/shared/layout.js';
 
 const conformance = fileURLToPath(new URL('../../native-layout/conformance/', import.meta.url));
@@ -32,8 +32,8 @@ function cc(args: string[]): { status: number | null; output: string } {
 }
 
 /** A channel whose positions start at `start` (the test-only option wrap tests use). */
-function chanAt(options: SharedChanOptions, start: number) {
-  return sharedChan({ ...options, _startPosition: start } as SharedChanOptions);
+function chanAt(options: NumericChanOptions, start: number) {
+  return sharedChan({ ...options, _startPosition: start } as NumericChanOptions);
 }
 
 const wordsOf = (buffer: SharedArrayBuffer): Int32Array => new Int32Array(buffer, 0, L.HEADER_WORDS);
@@ -84,7 +84,7 @@ describe('a library channel, read at the offsets of SPEC.md', () => {
     expect(buffer.byteLength).toBe(1024 + 8 * 8);
     expect(String.fromCharCode(...new Uint8Array(buffer, 0, 4))).toBe('SCH1');
     expect(dv.getUint32(4 * L.IDX_MAGIC, true)).toBe(0x31484353);
-    expect(word(L.IDX_VERSION)).toBe(0x00010000);
+    expect(word(L.IDX_VERSION)).toBe(0x00010001);
     expect(word(L.IDX_KIND)).toBe(L.KIND_NUMERIC);
     expect(word(L.IDX_LANE)).toBe(L.LANE_F64);
     expect(word(L.IDX_SLOTS)).toBe(8);
@@ -309,7 +309,7 @@ describe('native-layout/conformance/read_dump.c reads what the library wrote', (
     const { status, lines } = run(ch.handle.buffer, 'f64');
     expect(status).toBe(0);
     expect(Object.fromEntries([...lines].filter(([k]) => k !== 'values'))).toEqual({
-      version: '1.0',
+      version: '1.1',
       kind: '1',
       lane: 'f64',
       slots: '8',
