@@ -8,11 +8,11 @@
  * here parks a put for want of *bytes* (see object-cross-thread.test.ts for that).
  */
 import { describe, expect, it } from 'vitest';
-import { bytesCodec, select, sharedChan, structCodec, utf8Codec, type Codec, type SharedChan } from '../../src/index.js';
+import { AttachError, attach, bytesCodec, select, sharedChan, structCodec, utf8Codec, type Codec, type SharedChan } from '../../src/index.js';
 import { flush, track } from '../contract/pending.js';
 import { POISON, taggedCodec } from './workers/object-codecs.js';
 
-type ErrorClass = typeof TypeError | typeof RangeError;
+type ErrorClass = typeof TypeError | typeof RangeError | typeof AttachError;
 
 /** Runs `f`, which must throw synchronously an instance of `cls` whose message matches. */
 function throwsSync(f: () => unknown, cls: ErrorClass, message?: RegExp): Error {
@@ -410,6 +410,26 @@ describe('H5: what arrives is the value as it was when put', () => {
     expect(await Promise.all([pa, pb])).toEqual([true, true]);
   });
 
+  it('bytes and struct codecs: a parked put of a Uint8Array / object mutated afterwards arrives as it was', async () => {
+    const b = sharedChan({ codec: bytesCodec, capacity: 1 });
+    expect(b.offer(Uint8Array.of(0))).toBe(true);
+    const arr = Uint8Array.of(1, 2, 3);
+    const pb = b.put(arr);
+    arr.fill(9);
+    expect(Array.from((await b.get())!)).toEqual([0]);
+    expect(Array.from((await b.get())!)).toEqual([1, 2, 3]);
+    expect(await pb).toBe(true);
+    const s = sharedChan({ codec: structCodec({ id: 'u32', v: 'f64[2]' }), capacity: 1 });
+    expect(s.offer({ id: 0, v: [0, 0] })).toBe(true);
+    const o = { id: 1, v: [1.5, 2.5] };
+    const ps = s.put(o);
+    o.id = 2;
+    o.v[0] = 99;
+    expect(await s.get()).toEqual({ id: 0, v: [0, 0] });
+    expect(await s.get()).toEqual({ id: 1, v: [1.5, 2.5] });
+    expect(await ps).toBe(true);
+  });
+
   it('a toJSON runs once, at the put: what it returned then is delivered', async () => {
     const ch = sharedChan<unknown>({ capacity: 1 });
     expect(ch.offer('first')).toBe(true);
@@ -475,5 +495,25 @@ describe('a decode that throws (custom codec): the message is consumed, the chan
     expect(get.settled, 'the parked get settled').toBe(true);
     expect(threw, 'offer threw the consumer-side decode error').toBeUndefined();
     expect(offered).toBe(true);
+  });
+});
+
+describe('attach options are checked in every thread, the one that created the channel included', () => {
+  // attach's contract: a codec of another name than the channel's is an AttachError, and a
+  // codec for a numeric channel a TypeError. A worker attaching for the first time gets
+  // those errors (object-cross-thread.test.ts); a thread that attached already must not
+  // silently ignore the options instead (the same call would then work in one thread and
+  // throw in another).
+  it('a custom codec channel: attach with a codec of another name throws AttachError here too', () => {
+    const ch = sharedChan({ codec: taggedCodec('tagged'), capacity: 1 });
+    throwsSync(() => attach(ch.handle, { codec: taggedCodec('other') }), AttachError, /tagged/);
+    throwsSync(() => attach(ch.handle, { codec: 'json' }), AttachError, /tagged/);
+    expect(attach(ch.handle, { codec: taggedCodec('tagged') })).toBe(ch); // the right name: the same object
+    expect(attach(ch.handle)).toBe(ch);
+  });
+
+  it('a numeric channel: attach with a codec throws TypeError here too', () => {
+    const ch = sharedChan({ type: 'f64', capacity: 1 });
+    throwsSync(() => attach(ch.handle, { codec: 'json' } as never), TypeError, /codec/);
   });
 });
