@@ -7,7 +7,7 @@
  * its own, a custom codec must be passed there and must have the channel's codec name.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { bytesCodec, sharedChan, structCodec, utf8Codec, type SharedChan } from '../../src/index.js';
+import { bytesCodec, chan, select, sharedChan, structCodec, utf8Codec, type SharedChan } from '../../src/index.js';
 import { track } from '../contract/pending.js';
 import { settles } from '../helpers/async.js';
 import { Peer } from './peer.js';
@@ -168,6 +168,44 @@ for (const capacity of [0, 1, 4]) {
       expect(await c.get()).toEqual(msg(3));
       expect(await put).toBe(true);
     });
+
+    test('a select parked in the worker (Promise facade there) completes from this thread', async () => {
+      const a = make();
+      const b = make();
+      const s = peer.call<[unknown, number]>('select', a as unknown as SharedChan, { others: [b as unknown as SharedChan] });
+      await turns();
+      expect(await b.put(msg(5, 50))).toBe(true);
+      expect(await s).toEqual([msg(5, 50), 1]);
+      if (capacity > 0) {
+        // The losing arm on `a` was withdrawn in the worker: a message put now stays here.
+        expect(a.offer(msg(1))).toBe(true);
+        await turns();
+        expect(a.poll()).toEqual(msg(1));
+      }
+    });
+
+    test('select here mixes an in-thread channel and this object channel fed by the worker', async () => {
+      const local = chan<Json>();
+      const c = make();
+      const s = select([local, c]);
+      const put = remote(blockedPeer, 'putSync', c, { value: msg(42, 10) });
+      expect(await s).toEqual([msg(42, 10), c]);
+      expect(await put).toBe(true);
+      expect(local.offer(msg(1))).toBe(false); // the losing in-thread arm was withdrawn
+    });
+
+    if (capacity > 0) {
+      test('a select put arm on a full object channel completes when the worker takes; its value as it was', async () => {
+        const c = make();
+        for (let i = 0; i < capacity; i++) c.offer(msg(i));
+        const v = msg(99, 20);
+        const s = select([chan<Json>(), [c, v]]);
+        v.n = -1; // after the select: must not show (H5)
+        for (let i = 0; i < capacity; i++) expect(await remote(peer, 'getSync', c)).toEqual(msg(i));
+        expect(await s).toEqual([true, c]);
+        expect(await remote(peer, 'getSync', c)).toEqual(msg(99, 20));
+      });
+    }
 
     test('a sync call with a timeout throws TimeoutError in the worker and moves nothing', async () => {
       const c = make();
