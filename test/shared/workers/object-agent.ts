@@ -37,6 +37,8 @@ export interface ObjectConsumeTask {
   pauseMaxMs: number;
   /** Share of gets tried with poll first (getSync when it finds nothing). */
   pollShare: number;
+  /** Close the channel after receiving this many messages (then drain it). */
+  closeAfter?: number;
   deadlineMs: number;
 }
 
@@ -190,6 +192,7 @@ function consume(t: ObjectConsumeTask): { result: ObjectConsumeResult; transfer:
       continue;
     }
     out[n++] = encodeId(r.id, r.seq);
+    if (n === t.closeAfter) ch.close();
   }
   const values = out.subarray(0, n);
   return { result: { values, ended, corrupt, notes }, transfer: [out.buffer] };
