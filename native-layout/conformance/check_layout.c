@@ -60,6 +60,8 @@ CHECK(SABCHAN_SZ_HEADER % SABCHAN_SZ_BLOCK == 0u);
 CHECK(SABCHAN_BUFFER_BYTES(8u, SABCHAN_LANE_F64_BYTES) == 1088u);
 CHECK(SABCHAN_BUFFER_BYTES(1u, SABCHAN_LANE_I32_BYTES) == 1028u);
 CHECK(SABCHAN_BUFFER_BYTES(SABCHAN_MAX_SLOTS, SABCHAN_LANE_F64_BYTES) == 1024u + 2147483648u); /* no overflow */
+/* An object channel's slots are bytes (SLOT_BYTES 1). */
+CHECK(SABCHAN_BUFFER_BYTES(65536u, 1u) == 1024u + 65536u);
 
 /* ---- SPEC 3: header words: OFF = 4 * IDX, in bounds, in the struct at that offset */
 
@@ -126,9 +128,19 @@ CHECK(BLOCK(RX_SELECT_MASK) == 5u && LAST_BLOCK(RX_SELECT_MASK, SABCHAN_SELECT_M
 CHECK(BLOCK(TX_SELECT_MASK) == 5u && LAST_BLOCK(TX_SELECT_MASK, SABCHAN_SELECT_MASK_WORDS) == 5u);
 CHECK(SABCHAN_IDX_RX_SELECT_MASK + SABCHAN_SELECT_MASK_WORDS <= SABCHAN_IDX_TX_SELECT_MASK);
 CHECK(SABCHAN_SELECT_MASK_WORDS * 32u == 128u); /* 128 thread ids */
+/* A, too: the object channel's configuration (1.1), after REQUIRED_FEATURES, the codec name whole */
+CHECK(BLOCK(MAX_MESSAGE_BYTES) == 0u && BLOCK(REQUIRED_FEATURES) == 0u && BLOCK(CHANNEL_ID_2) == 0u);
+CHECK(BLOCK(CODEC_NAME) == 0u && LAST_BLOCK(CODEC_NAME, SABCHAN_CODEC_NAME_WORDS) == 0u);
+CHECK(SABCHAN_IDX_REQUIRED_FEATURES < SABCHAN_IDX_MAX_MESSAGE_BYTES);
+CHECK(SABCHAN_IDX_MAX_MESSAGE_BYTES < SABCHAN_IDX_CODEC_NAME);
+CHECK(SABCHAN_IDX_CODEC_NAME + SABCHAN_CODEC_NAME_WORDS == SABCHAN_IDX_PROD_HEAD); /* fills block A */
+CHECK(SABCHAN_CODEC_NAME_WORDS == 16u); /* 63 bytes of UTF-8 and a terminating zero */
 /* G: lifecycle */
 CHECK(BLOCK(STATE) == 6u && BLOCK(CLOSE_REASON) == 6u && BLOCK(LAP) == 6u);
-/* H: nothing named (statistics, reserved) */
+/* H: message permits of object channels (1.1), written by both sides, so in neither's block */
+CHECK(BLOCK(MSG_FREE) == 7u);
+CHECK(BLOCK(MSG_FREE) != BLOCK(PROD_HEAD) && BLOCK(MSG_FREE) != BLOCK(CONS_HEAD));
+CHECK(BLOCK(MSG_FREE) != BLOCK(TX_EPOCH) && BLOCK(MSG_FREE) != BLOCK(RX_EPOCH));
 CHECK(SABCHAN_OFF_CLOSE_REASON < 7u * SABCHAN_SZ_BLOCK);
 
 /* The head and tail of one side share a block (one writer set); the two sides never do. */
@@ -151,6 +163,26 @@ CHECK(SABCHAN_LANE_F64 == 0u && SABCHAN_LANE_F32 == 1u && SABCHAN_LANE_I32 == 2u
 CHECK(SABCHAN_LANE_I16 == 4u && SABCHAN_LANE_U16 == 5u && SABCHAN_LANE_I8 == 6u && SABCHAN_LANE_U8 == 7u);
 /* Kind 0 is never valid: a zeroed header is not a channel. */
 CHECK(SABCHAN_KIND_NUMERIC != 0u);
+CHECK(SABCHAN_KIND_NUMERIC == 1u && SABCHAN_KIND_OBJECT == 2u);
+
+/* ---- SPEC 4.2: records of an object channel */
+
+/* A record header is two int32 words: the payload length, then a reserved 0. */
+CHECK(SABCHAN_RECORD_HEADER_BYTES == 2u * sizeof(int32_t));
+CHECK(SABCHAN_RECORD_ALIGN == 8u);
+CHECK((SABCHAN_RECORD_ALIGN & (SABCHAN_RECORD_ALIGN - 1u)) == 0u);
+/* Records start 8-aligned in the data region, so a header never straddles the end of a ring of
+ * at least 8 bytes (a power of two), and its words are int32-aligned in memory. */
+CHECK(SABCHAN_RECORD_HEADER_BYTES % SABCHAN_RECORD_ALIGN == 0u);
+CHECK(SABCHAN_RECORD_HEADER_BYTES <= SABCHAN_RECORD_ALIGN);
+CHECK(SABCHAN_SZ_HEADER % SABCHAN_RECORD_ALIGN == 0u);
+/* Positions wrap at 2^31, a multiple of every ring size and of RECORD_ALIGN: the byte offset
+ * (position & (SLOTS - 1)) and the alignment of a position survive the wrap. */
+CHECK((SABCHAN_POSITION_MASK + 1u) % SABCHAN_RECORD_ALIGN == 0u);
+CHECK((SABCHAN_POSITION_MASK + 1u) % SABCHAN_MAX_SLOTS == 0u);
+CHECK(SABCHAN_MAX_SLOTS % SABCHAN_RECORD_ALIGN == 0u);
+/* The record of the largest message of the largest ring still fits the ring. */
+CHECK(SABCHAN_RECORD_HEADER_BYTES + ((SABCHAN_MAX_SLOTS - SABCHAN_RECORD_HEADER_BYTES + 7u) & ~7u) == SABCHAN_MAX_SLOTS);
 CHECK(SABCHAN_POLICY_BLOCK == 0u && SABCHAN_POLICY_SLIDING == 1u && SABCHAN_POLICY_DROPPING == 2u);
 CHECK(SABCHAN_CLOSE_REASON_NONE == 0u && SABCHAN_CLOSE_REASON_CLOSED != 0u);
 
