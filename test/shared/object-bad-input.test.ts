@@ -192,6 +192,7 @@ describe('values the codec cannot encode: TypeError from every put form, nothing
         const ch = sharedChan({ codec: structCodec(schema), capacity: 2 });
         expect(ch.offer(good)).toBe(true);
         throwsSync(() => put(ch, value), TypeError, /struct/);
+        expect(ch.length, `${form} of ${JSON.stringify(value)}`).toBe(1);
         await stillWorks(ch, [good], { ...good, id: 2 });
       }
     }
@@ -495,6 +496,33 @@ describe('a decode that throws (custom codec): the message is consumed, the chan
     expect(get.settled, 'the parked get settled').toBe(true);
     expect(threw, 'offer threw the consumer-side decode error').toBeUndefined();
     expect(offered).toBe(true);
+  });
+});
+
+describe('a decode that throws on a rendezvous hand-off within this thread', () => {
+  it('a get parked here, then put(poison): the get is not lost — it settles, or takes the next message', async () => {
+    // The put hands its value to the parked get through a decoded copy (shared-chan.ts
+    // tryPut). When that decode throws, the get must stay served: settle with the error, or
+    // stay parked for the next message. A get that is neither (taken off the queue, marked
+    // done, never completed) leaves a caller waiting forever on an open channel.
+    const ch = sharedChan({ codec: taggedCodec('tagged'), capacity: 0 });
+    try {
+      const get = track(ch.get());
+      try {
+        ch.offer(POISON);
+      } catch {
+        // Whether the producer sees the decode error is the other test's concern.
+      }
+      const next = ch.put('next');
+      await flush();
+      await flush();
+      expect(get.settled, 'the parked get settled (with the error or the next message)').toBe(true);
+      if (get.error === undefined) expect(get.value).toBe('next');
+      else expect(await ch.get()).toBe('next');
+      expect(await next).toBe(true);
+    } finally {
+      ch.close(); // settles whatever is left parked, pass or fail
+    }
   });
 });
 

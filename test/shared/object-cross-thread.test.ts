@@ -380,18 +380,22 @@ describe('other codecs across a worker', () => {
 describe('a decode that throws (custom codec), the message coming from another thread', () => {
   test('a get parked here when the poison arrives settles, and a later message still reaches this thread', async () => {
     const c = sharedChan({ codec: taggedCodec('tagged'), capacity: 4 });
-    const first = track(c.get());
-    await turns(5);
-    expect(await objectPeer.call('putSync', c, { codec: 'tagged', value: POISON })).toBe(true);
-    expect(await objectPeer.call('putSync', c, { codec: 'tagged', value: 'after' })).toBe(true);
-    // The poison is consumed by the decode that failed; what the parked get does about it
-    // (reject with the decode error, or take the next message) is the implementation's
-    // choice, but it must settle, and 'after' must not be lost.
-    await settles(first.promise.catch(() => undefined), 'the parked get');
-    const values: unknown[] = [];
-    if (first.error === undefined) values.push(first.value);
-    else expect(String(first.error)).toMatch(/poison/);
-    if (!values.includes('after')) values.push(await settles(c.get(), 'a get after the poison'));
-    expect(values).toEqual(['after']);
+    try {
+      const first = track(c.get());
+      await turns(5);
+      expect(await objectPeer.call('putSync', c, { codec: 'tagged', value: POISON })).toBe(true);
+      expect(await objectPeer.call('putSync', c, { codec: 'tagged', value: 'after' })).toBe(true);
+      // The poison is consumed by the decode that failed; what the parked get does about it
+      // (reject with the decode error, or take the next message) is the implementation's
+      // choice, but it must settle, and 'after' must not be lost.
+      await settles(first.promise.catch(() => undefined), 'the parked get');
+      const values: unknown[] = [];
+      if (first.error === undefined) values.push(first.value);
+      else expect(String(first.error)).toMatch(/poison/);
+      if (!values.includes('after')) values.push(await settles(c.get(), 'a get after the poison'));
+      expect(values).toEqual(['after']);
+    } finally {
+      c.close(); // settles whatever is left parked, pass or fail
+    }
   });
 });

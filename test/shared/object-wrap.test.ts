@@ -10,7 +10,7 @@
  * checked at 2^28 and at the wrap itself.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { sharedChan, type SharedChan } from '../../src/index.js';
+import { bytesCodec, sharedChan, type SharedChan } from '../../src/index.js';
 import { IDX_CONS_HEAD, IDX_CONS_TAIL, IDX_LAP, IDX_PROD_HEAD, IDX_PROD_TAIL, POSITION_MASK } from '../../src/shared/layout.js';
 import { ObjectPeer } from './workers/object-peer-client.js';
 
@@ -89,6 +89,22 @@ describe('in one thread: records cross the end of the data region and the 2^31 w
       }
     });
   }
+
+  it('zero-length messages (bytes codec) are header-only records: 8 fill a 64-byte ring, across the wrap', () => {
+    for (let d = 8; d <= 64; d += 8) {
+      const ch = sharedChan({ codec: bytesCodec, capacity: 16, bytes: 64, _startPosition: WRAP - d } as never) as unknown as SharedChan<Uint8Array>;
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 8; i++) expect(ch.offer(new Uint8Array(0)), `start 2^31 - ${d}`).toBe(true);
+        expect(ch.offer(new Uint8Array(0))).toBe(false); // 8 headers: the ring is full by bytes
+        expect(ch.length).toBe(8);
+        for (let i = 0; i < 8; i++) expect(ch.poll()!.length).toBe(0);
+        expect(ch.poll()).toBeUndefined();
+        // A 1-byte message after them: a 16-byte record, placed where the headers were.
+        expect(ch.offer(Uint8Array.of(200 + round))).toBe(true);
+        expect(Array.from(ch.poll()!)).toEqual([200 + round]);
+      }
+    }
+  });
 
   it('a record that exactly fills the ring, placed at every offset across the wrap (payload split at every point)', () => {
     for (let d = 8; d <= 72; d += 8) {

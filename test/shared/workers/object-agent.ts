@@ -133,8 +133,7 @@ function produce(t: ObjectProduceTask): ObjectProduceResult {
     const m = messageOf(t.id, sent);
     if (rand() < t.offerShare) {
       // offer until it is accepted (or closed / the deadline): never blocks the thread.
-      let ok = false;
-      while (!(ok = ch.offer(m))) {
+      while (!ch.offer(m)) {
         if (ch.closed) return { sent, ended: 'closed', note: '' };
         if (performance.now() > deadline) return { sent, ended: 'deadline', note: `producer ${t.id}: offer of seq ${sent} refused until the deadline` };
       }
