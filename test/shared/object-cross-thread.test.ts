@@ -10,6 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { bytesCodec, chan, select, sharedChan, structCodec, utf8Codec, type SharedChan } from '../../src/index.js';
 import { track } from '../contract/pending.js';
 import { settles } from '../helpers/async.js';
+import { IDX_TX_EPOCH } from '../../src/shared/layout.js';
 import { Peer } from './peer.js';
 import { ObjectPeer } from './workers/object-peer-client.js';
 import { POISON, taggedCodec } from './workers/object-codecs.js';
@@ -285,6 +286,31 @@ describe('a put waits while the bytes are full, with message permits to spare', 
       expect(c.poll()).toBe(big('b'));
     } finally {
       await parker.terminate();
+    }
+  });
+
+  test('a putSync blocked in a worker sleeps while nothing happens: no wake-ups (TX epoch bumps) without a get, by messages or by bytes', async () => {
+    // A blocked producer waits on the TX epoch; only a consumer's commit or a close has a
+    // reason to bump it. Counting bumps while the channel sits idle is not a timing check: a
+    // waiter that sleeps causes none, however long the pause; one that wakes itself causes
+    // bumps at the rate it loops. 'By messages' is the control (capacity 1, one message in).
+    const cases: [string, SharedChan<string>, string][] = [
+      ['by messages', sharedChan<string>({ capacity: 1 }), 'x'],
+      ['by bytes', make(), big('b')],
+    ];
+    for (const [label, c, value] of cases) {
+      expect(c.offer(label === 'by bytes' ? big('a') : 'first')).toBe(true);
+      const words = new Int32Array(c.handle.buffer, 0, 256);
+      const put = track(remote(blockedPeer, 'putSync', c, { value }));
+      await turns(); // the worker is blocked by now
+      const before = Atomics.load(words, IDX_TX_EPOCH);
+      await turns(50);
+      const bumps = Atomics.load(words, IDX_TX_EPOCH) - before;
+      expect(put.settled, label).toBe(false);
+      c.poll(); // unblocks it, pass or fail
+      expect(await put.promise, label).toBe(true);
+      expect(c.poll(), label).toBe(value);
+      expect(bumps, `${label}: TX epoch bumps while idle (the blocked put woke itself)`).toBeLessThanOrEqual(1);
     }
   });
 
