@@ -13,7 +13,7 @@ import { settles } from '../helpers/async.js';
 import { IDX_TX_EPOCH } from '../../src/shared/layout.js';
 import { Peer } from './peer.js';
 import { ObjectPeer } from './workers/object-peer-client.js';
-import { POISON, taggedCodec } from './workers/object-codecs.js';
+import { POISON, STRUCT_AB, taggedCodec } from './workers/object-codecs.js';
 
 const peer = new Peer();
 const blockedPeer = new Peer(); // for operations that block their thread
@@ -352,6 +352,23 @@ describe('other codecs across a worker', () => {
       name: expect.stringMatching(/TypeError|RangeError/),
     });
     expect(c.length).toBe(0);
+  });
+
+  test('struct: attach with an explicit struct codec of the same schema works; of another schema is refused', async () => {
+    // Every struct codec is named 'struct', so the name check cannot tell schemas apart; the
+    // handle carries the channel's schema, and a codec whose messages have another layout
+    // would decode every message as garbage (here: { a: 1, b: 2 } read as { x: 513 }).
+    const c = sharedChan({ codec: structCodec(STRUCT_AB), capacity: 2 });
+    expect(c.offer({ a: 1, b: 2 })).toBe(true);
+    expect(await objectPeer.call('getSync', c, { codec: 'structAB' })).toEqual({ a: 1, b: 2 });
+    const other = sharedChan({ codec: structCodec(STRUCT_AB), capacity: 2 });
+    expect(other.offer({ a: 1, b: 2 })).toBe(true);
+    const r = await objectPeer.call('getSync', other, { codec: 'structX' }).then(
+      (value) => ({ attached: true, value }),
+      (e: Error) => ({ attached: false, name: e.name, message: e.message }),
+    );
+    expect(r, 'attach with a struct codec of another schema').toMatchObject({ attached: false, name: 'AttachError' });
+    expect(other.poll()).toEqual({ a: 1, b: 2 }); // and the refused attach took nothing
   });
 
   test('utf8: strings (empty, non-ASCII, astral, 3 KB) both directions', async () => {

@@ -3,7 +3,7 @@
  * and from workers alike, so that both ends of a channel can hold "the same" custom codec as
  * separate instances (codec.ts C4, C5), which is how real programs will use them.
  */
-import type { Codec } from '../../../src/index.js';
+import { structCodec, type Codec } from '../../../src/index.js';
 
 /** Marks a message the `tagged` codec refuses to decode (a decode that throws). */
 export const POISON = 'poison';
@@ -34,8 +34,14 @@ export function taggedCodec(name = 'tagged'): Codec<string> {
   };
 }
 
+/** A small struct schema, for attach checks. */
+export const STRUCT_AB = { a: 'u8', b: 'u8' } as const;
+
 /** The codecs a worker can be asked to attach with, by key. */
 export const CUSTOM_CODECS: Record<string, () => Codec<any>> = {
   tagged: () => taggedCodec('tagged'),
   otherName: () => taggedCodec('tagged-v2'),
+  /** Struct codecs (all named 'struct'): the schema of STRUCT_AB, and another one. */
+  structAB: () => structCodec(STRUCT_AB),
+  structX: () => structCodec({ x: 'i16' }),
 };
