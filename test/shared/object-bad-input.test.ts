@@ -134,6 +134,13 @@ describe('object channel options', () => {
     expect(ch.poll()).toBe('x'.repeat(65_526));
   });
 
+  it('the default ring grows with capacity (256 bytes a message): capacity 1000 holds one message of 2^18 - 8 bytes', () => {
+    const ch = sharedChan<string>({ capacity: 1000 });
+    throwsSync(() => ch.offer('x'.repeat(262_135)), RangeError, /maxMessageBytes \(262136\)/);
+    expect(ch.offer('x'.repeat(262_134))).toBe(true);
+    expect(ch.poll()).toBe('x'.repeat(262_134));
+  });
+
   it('maxMessageBytes above the default grows the ring to hold it', () => {
     const ch = sharedChan<string>({ capacity: 1, maxMessageBytes: 100_000 });
     expect(ch.offer('q'.repeat(99_998))).toBe(true);

@@ -149,6 +149,18 @@ for (const capacity of [0, 1, 4]) {
         expect(await put.promise).toBe(true);
       });
 
+      test("the worker's putSync waiting for its taker at a close here returns false; its value is withdrawn", async () => {
+        const c = make();
+        const put = track(remote(blockedPeer, 'putSync', c, { value: msg(11, 40) }));
+        await turns();
+        expect(put.settled).toBe(false);
+        expect(c.length).toBe(1); // in the ring, waiting
+        c.close();
+        expect(await put.promise).toBe(false);
+        expect(c.length).toBe(0);
+        expect(await c.get()).toBeUndefined(); // withdrawn: never delivered
+      });
+
       test('a rendezvous put still waiting for its taker at the close resolves false; its value is withdrawn', async () => {
         const c = make();
         const put = c.put(msg(10));
@@ -440,5 +452,18 @@ describe('a decode that throws (custom codec), the message coming from another t
     } finally {
       c.close(); // settles whatever is left parked, pass or fail
     }
+  });
+
+  test("a worker's getSync blocked when the poison arrives throws the decode error; its next getSync gets the next message", async () => {
+    const c = sharedChan({ codec: taggedCodec('tagged'), capacity: 4 });
+    const first = objectPeer.call('getSync', c, { codec: 'tagged', timeout: 5000 });
+    await turns();
+    expect(c.offer(POISON)).toBe(true);
+    await expect(first).rejects.toThrow(/poison/);
+    expect(c.length).toBe(0); // consumed all the same
+    const second = objectPeer.call('getSync', c, { codec: 'tagged', timeout: 5000 });
+    await turns();
+    expect(c.offer('next')).toBe(true);
+    expect(await second).toBe('next');
   });
 });
