@@ -466,4 +466,29 @@ describe('a decode that throws (custom codec), the message coming from another t
     expect(c.offer('next')).toBe(true);
     expect(await second).toBe('next');
   });
+
+  test("a Promise-facade get parked in a worker when the poison arrives: the worker survives, and the get settles", async () => {
+    // The same decode failure as above, seen from a worker: an error escaping the wake-up
+    // there is an unhandled rejection, which ends a Node worker thread.
+    const c = sharedChan({ codec: taggedCodec('tagged'), capacity: 4 });
+    const consumer = new ObjectPeer();
+    try {
+      const get = consumer.call('get', c, { codec: 'tagged' }).then(
+        (value) => ({ ok: true, value }),
+        (e: Error) => ({ ok: false, message: e.message }),
+      );
+      await turns();
+      expect(c.offer(POISON)).toBe(true);
+      await turns();
+      expect(c.offer('next')).toBe(true);
+      const r = await settles(get, "the worker's parked get");
+      if (r.ok) expect(r).toEqual({ ok: true, value: 'next' });
+      else expect(r.message).toMatch(/refusing to decode 'poison'/); // the decode error, not "worker exited"
+      const alive = await settles(consumer.call<{ codec: string }>('attach', c, { codec: 'tagged' }), 'the worker answering after the poison');
+      expect(alive.codec).toBe('tagged');
+    } finally {
+      c.close();
+      await consumer.terminate();
+    }
+  });
 });
