@@ -474,7 +474,7 @@ describe('a decode that throws (custom codec), the message coming from another t
     const consumer = new ObjectPeer();
     try {
       const get = consumer.call('get', c, { codec: 'tagged' }).then(
-        (value) => ({ ok: true, value }),
+        (value): { ok: boolean; value?: unknown; message?: string } => ({ ok: true, value }),
         (e: Error) => ({ ok: false, message: e.message }),
       );
       await turns();

@@ -13,11 +13,12 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedChan, type Policy } from '../../src/index.js';
+import { sharedChan, type Policy, type SharedChan } from '../../src/index.js';
 import { startTsWorker } from '../helpers/ts-worker.js';
 import type { ObjectConsumeResult, ObjectProduceResult, ObjectTask } from './workers/object-agent.js';
+import { check as checkMessage } from './workers/object-messages.js';
 import { checkDelivery, within, type Stream } from './workers/pool.js';
-import { decode } from './workers/protocol.js';
+import { decode, encode } from './workers/protocol.js';
 
 const BASE_SEED = Number(process.env.SABCHAN_SEED ?? Date.now() % 1_000_000);
 const DEADLINE_MS = 8_000;
@@ -83,6 +84,29 @@ interface Run {
   seed: number;
   /** Consumer 0 closes the channel after receiving this many messages. */
   closeAfter?: number;
+  /** The main thread is the second consumer (await ch.get(), the Promise facade). */
+  mainConsumer?: boolean;
+}
+
+/** The main thread's consumer: await get() until closed and drained, checking every message. */
+async function mainConsume(ch: SharedChan<unknown>, maxValues: number): Promise<ObjectConsumeResult> {
+  const out = new Float64Array(maxValues);
+  const notes: string[] = [];
+  let corrupt = 0;
+  let n = 0;
+  const deadline = performance.now() + DEADLINE_MS;
+  for (;;) {
+    if (performance.now() > deadline) return { values: out.subarray(0, n), ended: 'deadline', corrupt, notes: [...notes, `main: deadline after ${n}`] };
+    const m = await ch.get();
+    if (m === undefined) return { values: out.subarray(0, n), ended: 'closed', corrupt, notes };
+    const r = checkMessage(m);
+    if (typeof r === 'string') {
+      corrupt++;
+      if (notes.length < 5) notes.push(r);
+    } else if (n < maxValues) {
+      out[n++] = encode(r.id, r.seq);
+    }
+  }
 }
 
 async function stress(run: Run): Promise<{ streams: Stream[]; producers: ObjectProduceResult[]; context: string }> {
@@ -90,7 +114,7 @@ async function stress(run: Run): Promise<{ streams: Stream[]; producers: ObjectP
   const ch = sharedChan({ capacity, bytes, policy });
   const context = `seed ${seed} (SABCHAN_SEED=${BASE_SEED}), ${policy}, capacity ${capacity}, bytes ${bytes}, ${2 * perProducer} messages`;
   const [p0, p1, c0, c1] = agents;
-  const consumed = [c0!, c1!].map((a, i) =>
+  const consumed = (run.mainConsumer === true ? [c0!] : [c0!, c1!]).map((a, i) =>
     a.run({
       kind: 'consume',
       handle: ch.handle,
@@ -118,6 +142,7 @@ async function stress(run: Run): Promise<{ streams: Stream[]; producers: ObjectP
       deadlineMs: DEADLINE_MS,
     }),
   );
+  if (run.mainConsumer === true) consumed.push(mainConsume(ch, 2 * perProducer + 1));
   let producers: ObjectProduceResult[];
   try {
     producers = await within(Promise.all(produced), BOUND_MS, `producers (${context})`);
@@ -204,5 +229,13 @@ describe('object channel stress: 2 producers, 2 consumers, JSON messages of 1 B 
     expect(problems, `problems — ${context}, accepted ${[...accepted.values()].join(' + ')}:\n${problems.join('\n')}`).toEqual([]);
     expect(producers.some((p) => p.ended === 'closed'), `${context}: the close stopped a producer`).toBe(true);
     expect(streams.reduce((a, s) => a + s.values.length, 0)).toBe(producers[0]!.sent + producers[1]!.sent);
+  }, 30_000);
+
+  it('block, capacity 8, a 4 KiB ring, the main thread one of the consumers (await get): exactly once, in order, intact', async () => {
+    const perProducer = 4_000;
+    const { streams, context } = await stress({ capacity: 8, bytes: 4096, perProducer, policy: 'block', seed: BASE_SEED + 600, mainConsumer: true });
+    const problems = checkDelivery(new Map([[1, perProducer], [2, perProducer]]), streams);
+    expect(problems, `problems — ${context}:\n${problems.join('\n')}`).toEqual([]);
+    expect(streams.reduce((a, s) => a + s.values.length, 0), context).toBe(2 * perProducer);
   }, 30_000);
 });
