@@ -196,6 +196,10 @@ int main(int argc, char **argv) {
   uint32_t major = version >> 16, minor = version & 0xffffu;
   if (major > SABCHAN_VERSION_MAJOR) return refuse("version", "newer major", major);
   if (major < 1u) return refuse("version", "major", major);
+  /* 5a: protocol this reader does not implement. (A dump only reads, but a party that copies
+   * this file to commit on the channel must not skip the check.) */
+  uint32_t unknown_features = (uint32_t)h->required_features & ~(uint32_t)SABCHAN_KNOWN_REQUIRED_FEATURES;
+  if (unknown_features != 0u) return refuse("required features", "unknown required features", unknown_features);
   if ((uint32_t)h->kind == SABCHAN_KIND_OBJECT) return read_object(base, length, major, minor);
   if ((uint32_t)h->kind != SABCHAN_KIND_NUMERIC) return refuse("kind", "unknown kind", h->kind);
   uint32_t lane = (uint32_t)h->lane;

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { HEADER_PATH, renderHeader, renderSpec, SPEC_PATH } from '../../native-layout/generate.js';
-import { attach, AttachError, sharedChan, structCodec, type NumericChanOptions, type ObjectChanOptions } from '../../src/index.js';
+import { attach, AttachError, sharedChan, structCodec, utf8Codec, type NumericChanOptions, type ObjectChanOptions } from '../../src/index.js';
 import * as L from '../../src/shared/layout.js';
 
 const conformance = fileURLToPath(new URL('../../native-layout/conformance/', import.meta.url));
@@ -555,6 +555,20 @@ describe('a party following SPEC.md interoperates with the library on object cha
     expect(await ch.get()).toEqual({ s: 'z'.repeat(40) });
   });
 
+  test('empty payloads: a record of 8 bytes, header only, also at the end of the ring', async () => {
+    const ch = objectChanAt<string>({ codec: utf8Codec, capacity: 8, bytes: 64 }, 2 ** 31 - 8);
+    const buffer = ch.handle.buffer;
+    const w = wordsOf(buffer);
+    expect(codecNameOf(buffer)).toBe('utf8');
+    expect(await ch.put('')).toBe(true); // the last 8 bytes of the ring, before the wrap
+    expect(specPutRecord(buffer, new Uint8Array(0))).toBe('ok');
+    expect(positionsOf(w)).toEqual([8, 8, 2 ** 31 - 8, 2 ** 31 - 8]);
+    expect(recordAt(buffer, 2 ** 31 - 8)).toEqual({ length: 0, reserved: 0, payload: new Uint8Array(0) });
+    expect(specTakeRecord(buffer)).toEqual(new Uint8Array(0));
+    expect(await ch.get()).toBe('');
+    expect(positionsOf(w)).toEqual([8, 8, 8, 8]);
+  });
+
   test('a put that finds the bytes full gives its permit back; the library agrees', () => {
     const ch = sharedChan({ capacity: 8, bytes: 64 });
     const buffer = ch.handle.buffer;
@@ -689,6 +703,7 @@ describe('native-layout/conformance/read_dump.c reads what the library wrote', (
     { what: 'foreign magic', check: 'magic', edit: (w) => (w[L.IDX_MAGIC] = 0x46464952) },
     { what: 'newer major', check: 'version', edit: (w) => (w[L.IDX_VERSION] = 2 << 16) },
     { what: 'major 0', check: 'version', edit: (w) => (w[L.IDX_VERSION] = 7) },
+    { what: 'a required feature unknown to the reader', check: 'required features', edit: (w) => (w[L.IDX_REQUIRED_FEATURES] |= 1 << 30) },
     { what: 'unknown kind', check: 'kind', edit: (w) => (w[L.IDX_KIND] = 3) },
     { what: 'unknown lane', check: 'lane', edit: (w) => (w[L.IDX_LANE] = 8) },
     { what: 'slots not a power of two', check: 'slots', edit: (w) => (w[L.IDX_SLOTS] = 6) },
