@@ -10,7 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { bytesCodec, chan, select, sharedChan, structCodec, utf8Codec, type SharedChan } from '../../src/index.js';
 import { track } from '../contract/pending.js';
 import { settles } from '../helpers/async.js';
-import { IDX_TX_EPOCH } from '../../src/shared/layout.js';
+import { IDX_RX_WAITING, IDX_TX_EPOCH } from '../../src/shared/layout.js';
 import { Peer } from './peer.js';
 import { ObjectPeer } from './workers/object-peer-client.js';
 import { POISON, STRUCT_AB, taggedCodec } from './workers/object-codecs.js';
@@ -26,6 +26,16 @@ afterAll(async () => {
 
 /** Waits a few event-loop turns: long enough for a wake-up from another thread to arrive if it was sent. */
 const turns = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Waits (bounded: up to ~1000 1 ms turns) until some thread's get is asleep on `ch` (RX_WAITING set). */
+async function untilGetAsleep(ch: SharedChan<any>, what: string): Promise<void> {
+  const words = new Int32Array(ch.handle.buffer, 0, 256);
+  for (let i = 0; i < 1000; i++) {
+    if (Atomics.load(words, IDX_RX_WAITING) !== 0) return;
+    await turns(1);
+  }
+  throw new Error(`${what}: no get went to sleep on the channel`);
+}
 
 type Json = { n: number; tag: string; nested?: unknown };
 
@@ -267,6 +277,7 @@ describe('a put waits while the bytes are full, with message permits to spare', 
     const c = make();
     const parker = new ObjectPeer();
     try {
+      await parker.call('attach', c); // started and attached: its puts below find the ring full
       expect(c.offer(big('a'))).toBe(true);
       // 'small' would fit at once, but waits behind the older puts of its thread (H1).
       const puts = parker.call<boolean[]>('putAll', c, { values: [big('b'), big('c'), 'small'] });
@@ -288,6 +299,7 @@ describe('a put waits while the bytes are full, with message permits to spare', 
     const c = make();
     const parker = new ObjectPeer();
     try {
+      await parker.call('attach', c);
       expect(c.offer(big('a'))).toBe(true);
       const put = track(parker.call<boolean[]>('putAll', c, { values: [big('b')] }));
       const answered = await settles(parker.call<{ codec: string }>('attach', c), 'the worker answering after it parked a put for bytes (is it spinning?)');
@@ -457,12 +469,12 @@ describe('a decode that throws (custom codec), the message coming from another t
   test("a worker's getSync blocked when the poison arrives throws the decode error; its next getSync gets the next message", async () => {
     const c = sharedChan({ codec: taggedCodec('tagged'), capacity: 4 });
     const first = objectPeer.call('getSync', c, { codec: 'tagged', timeout: 5000 });
-    await turns();
+    await untilGetAsleep(c, "the worker's getSync");
     expect(c.offer(POISON)).toBe(true);
     await expect(first).rejects.toThrow(/poison/);
     expect(c.length).toBe(0); // consumed all the same
     const second = objectPeer.call('getSync', c, { codec: 'tagged', timeout: 5000 });
-    await turns();
+    await untilGetAsleep(c, "the worker's second getSync");
     expect(c.offer('next')).toBe(true);
     expect(await second).toBe('next');
   });
@@ -473,11 +485,12 @@ describe('a decode that throws (custom codec), the message coming from another t
     const c = sharedChan({ codec: taggedCodec('tagged'), capacity: 4 });
     const consumer = new ObjectPeer();
     try {
+      await consumer.call('attach', c, { codec: 'tagged' }); // started and attached
       const get = consumer.call('get', c, { codec: 'tagged' }).then(
         (value): { ok: boolean; value?: unknown; message?: string } => ({ ok: true, value }),
         (e: Error) => ({ ok: false, message: e.message }),
       );
-      await turns();
+      await untilGetAsleep(c, "the worker's get");
       expect(c.offer(POISON)).toBe(true);
       await turns();
       expect(c.offer('next')).toBe(true);
