@@ -496,7 +496,10 @@ describe('a decode that throws (custom codec), the message coming from another t
       expect(c.offer('next')).toBe(true);
       const r = await settles(get, "the worker's parked get");
       if (r.ok) expect(r).toEqual({ ok: true, value: 'next' });
-      else expect(r.message).toMatch(/refusing to decode 'poison'/); // the decode error, not "worker exited"
+      else {
+        expect(r.message, 'the get failed because the worker died').not.toMatch(/object peer: worker/);
+        expect(r.message).toMatch(/refusing to decode 'poison'/);
+      }
       const alive = await settles(consumer.call<{ codec: string }>('attach', c, { codec: 'tagged' }), 'the worker answering after the poison');
       expect(alive.codec).toBe('tagged');
     } finally {

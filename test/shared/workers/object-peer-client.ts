@@ -11,6 +11,8 @@ export class ObjectPeer {
   private readonly worker: Worker;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  /** Set once the worker failed or exited: later calls reject with it at once. */
+  private failure: Error | undefined;
 
   constructor() {
     this.worker = startTsWorker(new URL('./object-peer.ts', import.meta.url));
@@ -21,6 +23,7 @@ export class ObjectPeer {
       else p.reject(Object.assign(new Error(reply.message), { name: reply.name }));
     });
     const fail = (e: Error): void => {
+      this.failure ??= e;
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
     };
@@ -31,6 +34,7 @@ export class ObjectPeer {
 
   /** Runs `op` on `ch` in the worker; settles with its result (or its error, name kept). */
   call<R = unknown>(op: ObjectPeerRequest['op'], ch: SharedChan<any>, args: Args = {}): Promise<R> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
