@@ -213,6 +213,7 @@ function wrap(text: string, width: number): string[] {
 
 const C_FUNCTIONS: Record<string, string[]> = {
   bufferBytes: ['#define SABCHAN_BUFFER_BYTES(slots, slot_bytes) \\', '  ((uint64_t)SABCHAN_SZ_HEADER + (uint64_t)(slots) * (uint64_t)(slot_bytes))'],
+  doorbellIndex: ['#define SABCHAN_DOORBELL_INDEX(t) ((uint32_t)SABCHAN_DOORBELL_STRIDE_WORDS * (1u + (uint32_t)(t)))'],
 };
 
 /** The text of native-layout/sabchan_layout.h. */

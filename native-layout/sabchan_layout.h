@@ -92,8 +92,16 @@
 #define SABCHAN_IDX_REQUIRED_FEATURES      11u
 #define SABCHAN_OFF_REQUIRED_FEATURES      44u
 
+/*
+ * REQUIRED_FEATURES bit: whoever clears RX_WAITING / TX_WAITING (and whoever closes) MUST also
+ * ring the doorbell of every thread whose bit is set in that side's select mask (block F), in the
+ * doorbell table the channel's handle carries. A party that did not would leave a thread blocked
+ * in `selectSync` asleep until its safety timeout.
+ */
+#define SABCHAN_FEATURE_DOORBELLS          1u
+
 /* The REQUIRED_FEATURES bits this version implements. */
-#define SABCHAN_KNOWN_REQUIRED_FEATURES    0u
+#define SABCHAN_KNOWN_REQUIRED_FEATURES    1u
 
 /*
  * Object channels: the largest payload one message may have, in bytes (at most the data region
@@ -156,15 +164,15 @@
 #define SABCHAN_OFF_TX_EPOCH               516u
 
 /*
- * ---- block F (bytes 640-767): reserved for select across threads (layout 1.x, next issue):
- * per-channel waiter bitmasks of thread ids (128 ids each), so a parked select rings one
- * doorbell per thread instead of waiting on each channel's epoch.
+ * ---- block F (bytes 640-767): select across threads: per-channel waiter bitmasks of
+ * doorbell slots (128 each), so a thread blocked in a select over several channels sleeps on
+ * one doorbell word (in the doorbell table, below) instead of one epoch per channel.
  */
-/* First of 4 words: bit t set = thread t has a select waiting to receive here. */
+/* First of 4 words: bit t set = the thread holding doorbell slot t waits to receive here. */
 #define SABCHAN_IDX_RX_SELECT_MASK         160u
 #define SABCHAN_OFF_RX_SELECT_MASK         640u
 
-/* First of 4 words: bit t set = thread t has a select waiting to send here. */
+/* First of 4 words: bit t set = the thread holding doorbell slot t waits to send here. */
 #define SABCHAN_IDX_TX_SELECT_MASK         164u
 #define SABCHAN_OFF_TX_SELECT_MASK         656u
 
@@ -263,6 +271,36 @@
 #define SABCHAN_LANE_U16_BYTES             2u           /* uint16_t */
 #define SABCHAN_LANE_I8_BYTES              1u           /* int8_t */
 #define SABCHAN_LANE_U8_BYTES              1u           /* uint8_t */
+
+/*
+ * ---- the doorbell table: a second, small SharedArrayBuffer that every channel created from
+ * one thread's runtime shares (a channel's handle carries it). Each slot is a futex word that
+ * one blocked select sleeps on; committers ring it (add 1, notify) when the slot's bit is set
+ * in a select mask of the channel they committed on.
+ */
+/* "SCHD" as a little-endian u32: the first word of a doorbell table. */
+#define SABCHAN_DOORBELL_MAGIC             1145586515u
+
+/* Word 1: a random non-zero id naming the table (a thread adopts one table). */
+#define SABCHAN_DOORBELL_IDX_TABLE_ID      1u
+
+/*
+ * Words 4-7: allocation bitmap of the slots (bit t set = slot t is held). CAS to take, AND to
+ * free.
+ */
+#define SABCHAN_DOORBELL_IDX_ALLOC         4u
+
+/* Doorbell slots per table: as many as a select mask has bits. */
+#define SABCHAN_DOORBELL_SLOTS             128u
+
+/* Words from one slot's futex word to the next (128 bytes: one slot per cache-line pair). */
+#define SABCHAN_DOORBELL_STRIDE_WORDS      32u
+
+/* Bytes of a doorbell table: a 128-byte head, then one 128-byte block per slot. */
+#define SABCHAN_SZ_DOORBELL_TABLE          16512u
+
+/* Index of doorbell slot `t`'s futex word in its table. */
+#define SABCHAN_DOORBELL_INDEX(t) ((uint32_t)SABCHAN_DOORBELL_STRIDE_WORDS * (1u + (uint32_t)(t)))
 
 /* Bytes of a numeric channel buffer with `slots` slots of `slotBytes`. */
 #define SABCHAN_BUFFER_BYTES(slots, slot_bytes) \

@@ -12,6 +12,8 @@ export { PendingLimitError } from './errors.js';
 export { MAX_PENDING } from './protocol.js';
 export type { Chan, WaitOptions } from './protocol.js';
 export { sharedChan, attach } from './shared/create.js';
+export { selectSync } from './shared/select-sync.js';
+export type { SyncSelectArm, SyncSelectOptions } from './shared/select-sync.js';
 export type { SharedChanOptions, NumericChanOptions, ObjectChanOptions, AttachOptions } from './shared/create.js';
 export { SharedChan } from './shared/shared-chan.js';
 export type { NumericArray } from './shared/bulk-ops.js';

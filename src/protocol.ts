@@ -72,6 +72,12 @@ export interface GetWaiter<T = unknown> extends Linked<GetWaiter<T>> {
    * away (buffer space or values it can use next); see select/settle.ts.
    */
   completeGet(value: T | undefined, late: boolean): void;
+  /**
+   * Settles the get with an error instead of a value: the message this get took could not be
+   * decoded (a cross-thread object channel whose codec threw). Called after `flag.done = true`,
+   * like `completeGet`; the get's promise rejects with `reason`.
+   */
+  failGet(reason: unknown): void;
 }
 
 /** A parked put: one arm of a select, or a plain `put()`. `late` as for GetWaiter. */

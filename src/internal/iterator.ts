@@ -22,7 +22,12 @@ export class ChanIterator<T> implements AsyncIterableIterator<T> {
   next(): Promise<IteratorResult<T, undefined>> {
     if (this.finished) return Promise.resolve(DONE);
     // Fast path: a value is ready, skip the extra promise of `get().then(...)`.
-    const r = this.chan.tryGet();
+    let r: T | undefined | typeof NOT_READY;
+    try {
+      r = this.chan.tryGet();
+    } catch (err) {
+      return Promise.reject(err); // a message that could not be decoded (shared-chan.ts H6)
+    }
     if (r !== NOT_READY) return Promise.resolve(this.result(r));
     return this.chan.get().then(this.toResult);
   }

@@ -36,7 +36,12 @@ export function put<T>(port: Port<T>, value: T, opts: WaitOptions | undefined): 
 export function get<T>(port: Port<T>, opts: WaitOptions | undefined): Promise<T | undefined> {
   const signal = opts === undefined ? undefined : signalOf('get', opts);
   if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-  const r = port.tryGet();
+  let r: T | undefined | NotReady;
+  try {
+    r = port.tryGet();
+  } catch (err) {
+    return Promise.reject(err); // a message that could not be decoded (shared-chan.ts H6)
+  }
   if (r !== NOT_READY) return Promise.resolve(r);
   return parkGet(port, signal);
 }

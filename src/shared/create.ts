@@ -19,6 +19,7 @@ import {
   type SharedChanHandle,
 } from './handle.js';
 import { LANES, MAX_SLOTS, RECORD_HEADER_BYTES, type LaneType } from './layout.js';
+import { ownTable, tableOf } from './doorbells.js';
 import { SharedChan } from './shared-chan.js';
 
 /** A channel of numbers in a typed lane. */
@@ -118,7 +119,7 @@ export function sharedChan(options: SharedChanOptions): SharedChan<any> {
     if (!Object.hasOwn(LANES, type as string)) {
       throw new RangeError(`sharedChan: type must be one of ${Object.keys(LANES).join(', ')}, got ${describe(type)}`);
     }
-    return attach({ sabchan: 'shared-channel', buffer: createNumericBuffer(type, capacity, policy, start) });
+    return attach(handleOf(createNumericBuffer(type, capacity, policy, start), ownTable().buffer));
   }
   const o = options as ObjectChanOptions<unknown>;
   const codec = resolveCodec(o.codec);
@@ -136,7 +137,7 @@ export function sharedChan(options: SharedChanOptions): SharedChan<any> {
     );
   }
   const buffer = createObjectBuffer({ capacity, policy, bytes, maxMessageBytes, codecName: codec.name }, start);
-  const handle = handleOf(buffer, structSchemaOf(codec));
+  const handle = handleOf(buffer, ownTable().buffer, structSchemaOf(codec));
   return attach(handle, { codec });
 }
 
@@ -150,15 +151,19 @@ export function sharedChan(options: SharedChanOptions): SharedChan<any> {
  */
 export function attach<T = number>(handle: SharedChanHandle, options?: AttachOptions<T>): SharedChan<T> {
   const { buffer, config } = readConfig(handle);
-  const existing = attached.get(config.id)?.deref();
-  if (existing !== undefined) return existing as SharedChan<T>;
-  let codec: Codec<T> | null = null;
-  if (config.type === 'object') {
-    codec = codecFor<T>(config.codecName, handle, options?.codec);
-  } else if (options?.codec !== undefined) {
+  const given = options?.codec;
+  if (config.type !== 'object' && given !== undefined) {
     throw new TypeError(`attach: this channel carries numbers (${config.type}); a codec is only for object channels`);
   }
-  const ch = new SharedChan<T>(buffer, config, codec, handleOf(buffer, handle.struct));
+  const existing = attached.get(config.id)?.deref() as SharedChan<T> | undefined;
+  if (existing !== undefined) {
+    // Already attached in this thread: a codec given now must still be the channel's.
+    if (given !== undefined) checkSameCodec(resolveCodec(given), config.codecName, existing.handle.struct ?? handle.struct);
+    return existing;
+  }
+  const codec = config.type === 'object' ? codecFor<T>(config.codecName, handle, given) : null;
+  const doorbells = tableOf(handle.doorbells);
+  const ch = new SharedChan<T>(buffer, config, codec, handleOf(buffer, doorbells?.buffer, handle.struct), doorbells);
   attached.set(config.id, new WeakRef(ch));
   forget.register(ch, config.id);
   return ch;
@@ -168,9 +173,7 @@ export function attach<T = number>(handle: SharedChanHandle, options?: AttachOpt
 function codecFor<T>(name: string, handle: SharedChanHandle, given: 'json' | Codec<T> | undefined): Codec<T> {
   if (given !== undefined) {
     const codec = resolveCodec(given);
-    if (codec.name !== name) {
-      throw new AttachError(`attach: the channel was created with codec '${name}', but attach was given codec '${codec.name}'; both ends must use the same codec`);
-    }
+    checkSameCodec(codec, name, handle.struct);
     return codec;
   }
   if (name === 'struct' && typeof handle.struct === 'object' && handle.struct !== null) {
@@ -181,6 +184,22 @@ function codecFor<T>(name: string, handle: SharedChanHandle, given: 'json' | Cod
     throw new AttachError(`attach: the channel uses codec '${name}', which is not built in: pass it, attach(handle, { codec })`);
   }
   return builtIn as Codec<T>;
+}
+
+/**
+ * Throws unless `codec` is the channel's: the same name, and for a struct codec the same
+ * schema (field names, types and order) as the one the handle carries.
+ */
+function checkSameCodec(codec: Codec<unknown>, name: string, struct: Readonly<Record<string, string>> | undefined): void {
+  if (codec.name !== name) {
+    throw new AttachError(`attach: the channel was created with codec '${name}', but attach was given codec '${codec.name}'; both ends must use the same codec`);
+  }
+  const schema = structSchemaOf(codec);
+  if (schema !== undefined && struct !== undefined && JSON.stringify(Object.entries(schema)) !== JSON.stringify(Object.entries(struct))) {
+    throw new AttachError(
+      `attach: the channel's struct codec has the schema ${JSON.stringify(struct)}, but attach was given one with ${JSON.stringify(schema)}; both ends must use the same schema`,
+    );
+  }
 }
 
 /** A struct codec's schema (so the handle can rebuild it elsewhere), else undefined. */

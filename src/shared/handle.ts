@@ -7,6 +7,7 @@ import { AttachError, describe } from '../errors.js';
 import {
   bufferBytes,
   CODEC_NAME_WORDS,
+  FEATURE_DOORBELLS,
   HEADER_WORDS,
   IDX_CODEC_NAME,
   IDX_MAX_MESSAGE_BYTES,
@@ -58,6 +59,11 @@ export interface SharedChanHandle {
    * thread can rebuild the same codec without being given it.
    */
   readonly struct?: Readonly<Record<string, string>>;
+  /**
+   * The doorbell table of the runtime that created the channel (./doorbells.ts): where a
+   * thread blocked in `selectSync` over this and other channels sleeps, and rings.
+   */
+  readonly doorbells?: SharedArrayBuffer;
 }
 
 export type Policy = 'block' | 'sliding' | 'dropping';
@@ -135,6 +141,7 @@ function initHeader(
   w[IDX_SLOT_BYTES] = slotBytes;
   w[IDX_CHANNEL_ID] = (Math.random() * 0x7fffffff) | 1;
   w[IDX_CHANNEL_ID_2] = (Math.random() * 0x100000000) | 0;
+  w[IDX_REQUIRED_FEATURES] = FEATURE_DOORBELLS;
   const start = startPosition & POSITION_MASK;
   w[IDX_PROD_HEAD] = w[IDX_PROD_TAIL] = w[IDX_CONS_HEAD] = w[IDX_CONS_TAIL] = start;
   return w;
@@ -143,8 +150,15 @@ function initHeader(
 /** The longest codec name the header can hold, in UTF-8 bytes (one zero byte ends it). */
 export const MAX_CODEC_NAME_BYTES = CODEC_NAME_WORDS * 4 - 1;
 
-export function handleOf(buffer: SharedArrayBuffer, struct?: Readonly<Record<string, string>>): SharedChanHandle {
-  return Object.freeze(struct === undefined ? { sabchan: 'shared-channel', buffer } : { sabchan: 'shared-channel', buffer, struct });
+export function handleOf(
+  buffer: SharedArrayBuffer,
+  doorbells: SharedArrayBuffer | undefined,
+  struct?: Readonly<Record<string, string>>,
+): SharedChanHandle {
+  const handle: { -readonly [K in keyof SharedChanHandle]: SharedChanHandle[K] } = { sabchan: 'shared-channel', buffer };
+  if (doorbells !== undefined) handle.doorbells = doorbells;
+  if (struct !== undefined) handle.struct = struct;
+  return Object.freeze(handle);
 }
 
 /**

@@ -65,8 +65,15 @@ export const IDX_CHANNEL_ID_2 = 10;
  * instead of silently breaking the new protocol. Bits it does not know: refuse.
  */
 export const IDX_REQUIRED_FEATURES = 11;
+/**
+ * REQUIRED_FEATURES bit: whoever clears RX_WAITING / TX_WAITING (and whoever closes) MUST
+ * also ring the doorbell of every thread whose bit is set in that side's select mask
+ * (block F), in the doorbell table the channel's handle carries. A party that did not would
+ * leave a thread blocked in `selectSync` asleep until its safety timeout.
+ */
+export const FEATURE_DOORBELLS = 1;
 /** The REQUIRED_FEATURES bits this version implements. */
-export const KNOWN_REQUIRED_FEATURES = 0;
+export const KNOWN_REQUIRED_FEATURES = FEATURE_DOORBELLS;
 /**
  * Object channels: the largest payload one message may have, in bytes (at most the data
  * region minus RECORD_HEADER_BYTES). 0 in a numeric channel.
@@ -110,12 +117,12 @@ export const IDX_TX_WAITING = 128;
 /** Futex word sleeping producers wait on. */
 export const IDX_TX_EPOCH = 129;
 
-// ---- block F (bytes 640-767): reserved for select across threads (layout 1.x, next issue):
-// per-channel waiter bitmasks of thread ids (128 ids each), so a parked select rings one
-// doorbell per thread instead of waiting on each channel's epoch.
-/** First of 4 words: bit t set = thread t has a select waiting to receive here. */
+// ---- block F (bytes 640-767): select across threads: per-channel waiter bitmasks of
+// doorbell slots (128 each), so a thread blocked in a select over several channels sleeps on
+// one doorbell word (in the doorbell table, below) instead of one epoch per channel.
+/** First of 4 words: bit t set = the thread holding doorbell slot t waits to receive here. */
 export const IDX_RX_SELECT_MASK = 160;
-/** First of 4 words: bit t set = thread t has a select waiting to send here. */
+/** First of 4 words: bit t set = the thread holding doorbell slot t waits to send here. */
 export const IDX_TX_SELECT_MASK = 164;
 /** Words in each select mask (128 thread ids). */
 export const SELECT_MASK_WORDS = 4;
@@ -203,6 +210,28 @@ export const LANES = {
 } as const;
 
 export type LaneType = keyof typeof LANES;
+
+// ---- the doorbell table: a second, small SharedArrayBuffer that every channel created from
+// one thread's runtime shares (a channel's handle carries it). Each slot is a futex word that
+// one blocked select sleeps on; committers ring it (add 1, notify) when the slot's bit is set
+// in a select mask of the channel they committed on.
+/** "SCHD" as a little-endian u32: the first word of a doorbell table. */
+export const DOORBELL_MAGIC = 0x44484353;
+/** Word 1: a random non-zero id naming the table (a thread adopts one table). */
+export const DOORBELL_IDX_TABLE_ID = 1;
+/** Words 4-7: allocation bitmap of the slots (bit t set = slot t is held). CAS to take, AND to free. */
+export const DOORBELL_IDX_ALLOC = 4;
+/** Doorbell slots per table: as many as a select mask has bits. */
+export const DOORBELL_SLOTS = 128;
+/** Words from one slot's futex word to the next (128 bytes: one slot per cache-line pair). */
+export const DOORBELL_STRIDE_WORDS = 32;
+/** Bytes of a doorbell table: a 128-byte head, then one 128-byte block per slot. */
+export const SZ_DOORBELL_TABLE = SZ_BLOCK * (1 + DOORBELL_SLOTS);
+
+/** Index of doorbell slot `t`'s futex word in its table. */
+export function doorbellIndex(t: number): number {
+  return DOORBELL_STRIDE_WORDS * (1 + t);
+}
 
 /** Bytes of a numeric channel buffer with `slots` slots of `slotBytes`. */
 export function bufferBytes(slots: number, slotBytes: number): number {

@@ -12,11 +12,17 @@
  *       back if the bytes are full or the ring closed; so messages reserved or held in the
  *       ring never exceed max(capacity, 1).
  *   M2  a consumer (or a reclaiming rendezvous put, or a sliding drop) adds the permit back
- *       *before* its CONS_TAIL commit, whose wake-up therefore finds it; a producer that gives
- *       a permit back wakes sleeping producers itself (another one may fit where it did not).
+ *       *before* its CONS_TAIL commit, whose wake-up therefore finds it. A producer that gives
+ *       a permit back (its bytes did not fit) wakes nobody: it would clear the WAITING flag it
+ *       may have set itself and spin on its own wake-ups. A producer that meanwhile found no
+ *       permit sleeps until the next consumer commit, which comes: the ring holds records.
+ *       To keep such transient holds rare, a producer checks the bytes before the permit.
  *   M3  a consumer reads a record's length only at a position below the PROD_TAIL it loaded,
  *       so the producer's header and payload stores are visible (published by that store),
- *       and uses what it read only if its CAS on CONS_HEAD from that position succeeds.
+ *       and uses what it read only if its CAS on CONS_HEAD from that position succeeds. A
+ *       length that cannot be right (negative, over maxMessageBytes, past PROD_TAIL) while
+ *       CONS_HEAD has not moved was read from a committed record: the ring is corrupt, and
+ *       the get throws instead of looping.
  *
  * Thread-local memory (never part of the ring, so nothing of a message is lost or shared by
  * mistake): an encode scratch, which a put fills (checking the value as it goes) before it
@@ -43,7 +49,7 @@ import {
   RECORD_HEADER_BYTES,
   SZ_HEADER,
 } from './layout.js';
-import { CLOSED, distance, RingCore, wake } from './ring-core.js';
+import { CLOSED, distance, RingCore } from './ring-core.js';
 
 /** A message already encoded: what a parked put keeps, so later changes to its value do not leak in. */
 export class Encoded {
@@ -103,15 +109,19 @@ export class MessageRing<T> extends RingCore {
   encode(value: unknown, where: string): void {
     this.outValue = NOTHING; // the scratch is overwritten below, whatever happens
     const max = this.maxMessageBytes;
-    const bound = this.codec.maxEncodedSize?.(value as T);
+    let bound: number | undefined;
+    try {
+      bound = this.codec.maxEncodedSize?.(value as T);
+    } catch (err) {
+      throw named(err, where);
+    }
     if (bound !== undefined && bound > this.out.length) this.out = new Uint8Array(Math.min(max, grow(this.out.length, bound)));
     for (;;) {
       let n: number;
       try {
         n = this.codec.encode(value as T, this.out);
       } catch (err) {
-        if (err instanceof TypeError) throw new TypeError(`${where}: ${err.message} (nothing was enqueued)`, { cause: err });
-        throw err;
+        throw named(err, where);
       }
       if (n >= 0) {
         if (!Number.isInteger(n) || n > this.out.length) {
@@ -158,11 +168,18 @@ export class MessageRing<T> extends RingCore {
   private putBytes(src: Uint8Array, length: number): number {
     const w = this.words;
     // Closed first: a put on a closed channel fails even when the ring is full (R3).
-    if ((Atomics.load(w, IDX_PROD_HEAD) & FLAG_CLOSED) !== 0) return CLOSED;
-    if (!this.takePermit()) return 0; // M1
+    const headNow = Atomics.load(w, IDX_PROD_HEAD);
+    if ((headNow & FLAG_CLOSED) !== 0) return CLOSED;
     const size = this.mask + 1;
     const need = recordBytes(length);
     this.checkLap();
+    // M2: bytes first (cheap, no shared write), so a permit is rarely taken only to be returned.
+    if (size - distance(this.consTailSeen, headNow) < need) {
+      this.consTailSeen = Atomics.load(w, IDX_CONS_TAIL);
+      const used = distance(this.consTailSeen, headNow);
+      if (used <= size && size - used < need) return 0;
+    }
+    if (!this.takePermit()) return 0; // M1
     let at: number;
     for (;;) {
       const headWord = Atomics.load(w, IDX_PROD_HEAD);
@@ -212,11 +229,9 @@ export class MessageRing<T> extends RingCore {
     }
   }
 
-  /** M2: the permit goes back, and a producer asleep for want of one may fit now. */
+  /** M2: the permit goes back (waking nobody). */
   private givePermitBack(): void {
-    const w = this.words;
-    Atomics.add(w, IDX_MSG_FREE, 1);
-    if (Atomics.load(w, IDX_TX_WAITING) !== 0 && Atomics.exchange(w, IDX_TX_WAITING, 0) !== 0) wake(w, IDX_TX_EPOCH);
+    Atomics.add(this.words, IDX_MSG_FREE, 1);
   }
 
   // ---- consumer side ------------------------------------------------------------------------
@@ -262,7 +277,12 @@ export class MessageRing<T> extends RingCore {
       need = recordBytes(length);
       // M3: a length read after others took this record may be anything; the CAS below
       // fails then. Only a plausible one is worth trying.
-      if (length < 0 || need > available) continue;
+      if (length < 0 || length > this.maxMessageBytes || need > available) {
+        if (Atomics.load(w, IDX_CONS_HEAD) === head) {
+          throw new Error(`shared channel: corrupt record at byte position ${head}: length ${length} (at most ${this.maxMessageBytes}, ${available} bytes published); the buffer was written by something that does not follow native-layout/SPEC.md`);
+        }
+        continue;
+      }
       if (Atomics.compareExchange(w, IDX_CONS_HEAD, head, (head + need) & POSITION_MASK) === head) {
         at = head;
         break;
@@ -308,6 +328,11 @@ export class MessageRing<T> extends RingCore {
   get length(): number {
     return Math.max(0, this.capacity - Atomics.load(this.words, IDX_MSG_FREE));
   }
+}
+
+/** A codec's TypeError, naming the put form (the codec's own words kept); others unchanged. */
+function named(err: unknown, where: string): unknown {
+  return err instanceof TypeError ? new TypeError(`${where}: ${err.message} (nothing was enqueued)`, { cause: err }) : err;
 }
 
 /** A scratch size of at least `need`, growing geometrically from `current`. */

@@ -31,7 +31,9 @@
  * Wake-ups: after a commit, a party bumps and notifies the other side's epoch only if that
  * side's WAITING flag is set, and clears it (an unconditional notify made a 15 ns ring 8x
  * slower; a notify per commit while a sleeper takes 10-50 µs to wake was most of our cost).
- * Sleepers read the epoch, set the flag, re-check, then wait on the epoch (./wait.ts).
+ * Sleepers read the epoch, set the flag, re-check, then wait on the epoch (./wait.ts). The
+ * same clear rings the doorbells of threads blocked in a select on this side (./doorbells.ts
+ * D2), and a close rings both sides' doorbells.
  *
  * Blocking: never blocks, except the commit step, which spins (then naps in 1 ms waits where
  * the thread may block) until the parties that reserved earlier on the same side commit. They
@@ -47,10 +49,13 @@ import {
   IDX_PROD_HEAD,
   IDX_PROD_TAIL,
   IDX_RX_EPOCH,
+  IDX_RX_SELECT_MASK,
   IDX_TX_EPOCH,
+  IDX_TX_SELECT_MASK,
   LAP_SHIFT,
   POSITION_MASK,
 } from './layout.js';
+import type { DoorbellTable } from './doorbells.js';
 import { canBlock } from './wait.js';
 
 /** Half the position space: differences below it are "ahead", above it "behind". */
@@ -88,6 +93,8 @@ export abstract class RingCore {
    * 2^LAP_SHIFT positions, so an unchanged LAP bounds the staleness (see `checkLap`).
    */
   private lapSeen = 0;
+  /** The doorbell table of the channel's runtime (null: a handle without one). */
+  doorbells: DoorbellTable | null = null;
 
   constructor(words: Int32Array) {
     this.words = words;
@@ -124,7 +131,16 @@ export abstract class RingCore {
     if (tailIdx === IDX_PROD_TAIL && end >>> LAP_SHIFT !== at >>> LAP_SHIFT) Atomics.add(w, IDX_LAP, 1);
     Atomics.store(w, tailIdx, end);
     // Loading first keeps the common case (nobody waiting) a read of a shared cache line.
-    if (Atomics.load(w, waitingIdx) !== 0 && Atomics.exchange(w, waitingIdx, 0) !== 0) wake(w, epochIdx);
+    if (Atomics.load(w, waitingIdx) !== 0 && Atomics.exchange(w, waitingIdx, 0) !== 0) this.wakeSide(epochIdx);
+  }
+
+  /**
+   * Wakes one side (its epoch's sleepers and the doorbells in its select mask). The caller
+   * has just cleared that side's WAITING flag, or is closing.
+   */
+  protected wakeSide(epochIdx: number): void {
+    wake(this.words, epochIdx);
+    this.doorbells?.ringMask(this.words, epochIdx === IDX_RX_EPOCH ? IDX_RX_SELECT_MASK : IDX_TX_SELECT_MASK);
   }
 
   /**
@@ -137,8 +153,8 @@ export abstract class RingCore {
     if ((Atomics.load(w, IDX_PROD_HEAD) & FLAG_CLOSED) !== 0) return false;
     Atomics.compareExchange(w, IDX_CLOSE_REASON, 0, reason);
     const old = Atomics.or(w, IDX_PROD_HEAD, FLAG_CLOSED);
-    wake(w, IDX_RX_EPOCH);
-    wake(w, IDX_TX_EPOCH);
+    this.wakeSide(IDX_RX_EPOCH);
+    this.wakeSide(IDX_TX_EPOCH);
     return (old & FLAG_CLOSED) === 0;
   }
 

@@ -25,6 +25,9 @@
  *   H5  object channels: every put form encodes its value (the check) before it touches the
  *       ring; a put that parks keeps a private copy of the encoding (`snapshots`), so what is
  *       delivered is the value as it was when put, as with postMessage.
+ *   H6  object channels: a message whose decode throws is consumed, and the error goes to the
+ *       get that took it: thrown by a sync call (getSync, poll), the rejection of a Promise
+ *       one (get, select, iteration), never to the producer and never lost in a wake-up.
  */
 import { PendingLimitError, timeoutOf, undefinedPutError } from '../errors.js';
 import { promiseFor } from '../internal/deferred.js';
@@ -41,6 +44,7 @@ import { handleOf, type ChannelConfig, type Policy, type SharedChanHandle } from
 import { checkLaneValue, checkLaneValues, laneView } from './lanes.js';
 import type { Codec } from '../codec/codec.js';
 import { Encoded, MessageRing } from './message-ring.js';
+import type { DoorbellTable } from './doorbells.js';
 import {
   HEADER_WORDS,
   IDX_RX_EPOCH,
@@ -107,7 +111,13 @@ export class SharedChan<T = number> extends ChanFacade<T> {
   }
 
   /** Use `sharedChan()` or `attach()`. */
-  constructor(buffer: SharedArrayBuffer, config: ChannelConfig, codec: Codec<T> | null = null, handle = handleOf(buffer)) {
+  constructor(
+    buffer: SharedArrayBuffer,
+    config: ChannelConfig,
+    codec: Codec<T> | null = null,
+    handle = handleOf(buffer, undefined),
+    doorbells: DoorbellTable | null = null,
+  ) {
     super();
     const words = new Int32Array(buffer, 0, HEADER_WORDS);
     if (config.type === 'object') {
@@ -118,6 +128,7 @@ export class SharedChan<T = number> extends ChanFacade<T> {
       this.ring = this.numbers = new NumericRing(words, laneView(config.type, buffer, SZ_HEADER, config.slots));
       this.messages = null;
     }
+    this.ring.doorbells = doorbells;
     this.codec = codec;
     this.handle = handle;
     this.type = config.type;
@@ -336,8 +347,20 @@ export class SharedChan<T = number> extends ChanFacade<T> {
     if (w === null || w instanceof GetManyOp) return NOT_READY;
     this.getq.shift();
     w.flag.done = true;
-    // An object channel delivers what a get in another thread would: a decoded copy.
-    w.completeGet(this.messages === null ? value : this.messages.copyOf(value), false);
+    if (this.messages === null) {
+      w.completeGet(value, false);
+      return true;
+    }
+    // An object channel delivers what a get in another thread would: a decoded copy. A decode
+    // that throws fails that get (H6); the put did hand its value over.
+    let copy: T;
+    try {
+      copy = this.messages.copyOf(value);
+    } catch (err) {
+      w.failGet(err);
+      return true;
+    }
+    w.completeGet(copy, false);
     return true;
   }
 
@@ -535,12 +558,20 @@ export class SharedChan<T = number> extends ChanFacade<T> {
         const n = this.takeManyNow(w.dst);
         if (n === NOT_READY) return false;
         result = n;
-      } else if (ring.takeOne() === 1) {
-        result = ring.value;
-      } else if (ring.drained()) {
-        result = undefined;
       } else {
-        return false;
+        let took: number;
+        try {
+          took = ring.takeOne();
+        } catch (err) {
+          // H6: the message was taken but not decodable: this get fails with the error.
+          this.getq.shift();
+          w.flag.done = true;
+          w.failGet(err);
+          continue;
+        }
+        if (took === 1) result = ring.value;
+        else if (ring.drained()) result = undefined;
+        else return false;
       }
       this.getq.shift();
       w.flag.done = true;
