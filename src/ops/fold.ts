@@ -1,11 +1,23 @@
 /**
  * Folds: `reduce` (one result), `scan` (every accumulator) and `collect` (an array, as a
  * promise). `reduce`/`scan` run under the stage rules of ./stage.ts (G1-G4). With `onError`,
- * a throwing `f` makes the replacement the new accumulator (`undefined`: keep the old one
- * and skip the value).
+ * a throwing `f` makes the replacement the new accumulator (and `scan` emits it);
+ * `undefined` drops the value: the accumulator stays, and `scan` emits nothing for it.
  */
 import type { Chan, FnStageOptions } from '../protocol.js';
-import { checkChan, checkCount, checkFn, closeOf, emittable, onErrorOf, optionsOf, outputOf, run } from './stage.js';
+import {
+  checkChan,
+  checkCount,
+  checkFn,
+  closeOf,
+  emittable,
+  onErrorOf,
+  optionsOf,
+  outputOf,
+  run,
+  SKIP,
+  type Skip,
+} from './stage.js';
 
 type Folder<T, A> = (acc: A, value: T) => A;
 
@@ -16,14 +28,14 @@ function setup<T, A>(where: string, ch: Chan<T>, f: Folder<T, A>, opts: unknown)
   const onError = onErrorOf<T, A>(where, o);
   const close = closeOf(where, o);
   const out = outputOf<A>(where, o['out'] as FnStageOptions<T, A>['out']);
-  /** The next accumulator, or `acc` unchanged when onError dropped the value. */
-  const step = (acc: A, v: T): A => {
+  /** The next accumulator, or SKIP when onError dropped the value. */
+  const step = (acc: A, v: T): A | Skip => {
     try {
       return emittable(where, 'f', f(acc, v));
     } catch (err) {
       if (onError === undefined) throw err;
       const replacement = onError(err, v);
-      return replacement === undefined ? acc : replacement;
+      return replacement === undefined ? SKIP : replacement;
     }
   };
   return { step, close, out };
@@ -41,11 +53,13 @@ export function reduce<T, A>(ch: Chan<T>, f: Folder<T, A>, init?: A, opts?: FnSt
     let seeded = init !== undefined;
     let acc = init as A;
     for await (const v of ch) {
-      if (seeded) acc = step(acc, v);
-      else {
+      if (!seeded) {
         acc = v as unknown as A;
         seeded = true;
+        continue;
       }
+      const next = step(acc, v);
+      if (next !== SKIP) acc = next;
     }
     if (seeded) await out.put(acc);
   });
@@ -62,10 +76,13 @@ export function scan<T, A>(ch: Chan<T>, f: Folder<T, A>, init?: A, opts?: FnStag
     let acc = init as A;
     if (seeded && !(await out.put(acc))) return;
     for await (const v of ch) {
-      if (seeded) acc = step(acc, v);
-      else {
+      if (!seeded) {
         acc = v as unknown as A;
         seeded = true;
+      } else {
+        const next = step(acc, v);
+        if (next === SKIP) continue; // dropped: nothing new to emit
+        acc = next;
       }
       if (!(await out.put(acc))) return;
     }

@@ -26,7 +26,9 @@ function checkFailure(c: Chan<unknown>): void {
 /**
  * Emits `[v0, v1, ...]`, one value from each input, in lockstep; an input that has closed
  * contributes `undefined`. Ends once every input has closed (a round where all are closed
- * emits nothing). The values of one round are taken one input after the other, in order.
+ * emits nothing). The gets of one round wait side by side, so an input closed by a failed
+ * stage fails the output at once, even while another input has no value yet (its get is
+ * then withdrawn: it takes nothing).
  */
 export function zip<T>(chs: readonly Chan<T>[], opts?: StageOptions<(T | undefined)[]>): Chan<(T | undefined)[]> {
   const { close, out } = setup('zip', chs, opts);
@@ -34,16 +36,28 @@ export function zip<T>(chs: readonly Chan<T>[], opts?: StageOptions<(T | undefin
     const done = chs.map(() => false);
     let left = chs.length;
     while (left > 0) {
-      const row: (T | undefined)[] = new Array(chs.length);
+      const abort = new AbortController();
+      const gets = chs.map((c, i) => {
+        if (done[i]) return undefined;
+        return c.get({ signal: abort.signal }).then((v) => {
+          if (v === undefined) checkFailure(c);
+          return v;
+        });
+      });
+      let row: (T | undefined)[];
+      try {
+        row = await Promise.all(gets);
+      } catch (err) {
+        abort.abort();
+        // The withdrawn gets reject with the abort reason; nobody needs those rejections.
+        for (const g of gets) g?.catch(() => undefined);
+        throw err;
+      }
       for (let i = 0; i < chs.length; i++) {
-        if (done[i]) continue;
-        const v = await chs[i]!.get();
-        if (v === undefined) {
-          checkFailure(chs[i]!);
+        if (!done[i] && row[i] === undefined) {
           done[i] = true;
           left--;
         }
-        row[i] = v;
       }
       if (left === 0) return;
       if (!(await out.put(row))) return;
