@@ -32,7 +32,10 @@ function checkItems(where: string, items: unknown): void {
 /**
  * Puts the items into `ch` in order, one at a time: the next item is pulled only once the
  * previous one was put, so endless iterables work. Leaving early (the channel closed)
- * calls the iterator's `return()`. Resolves `true` once every item was put, `false` if `ch`
+ * calls the iterator's `return()`. Note that an in-thread channel closed while a put waits
+ * keeps that put deliverable (core.async): the iteration ends once that value is taken, or
+ * never, if nobody takes it (the pending put then holds the iterator until the channel is
+ * garbage). Resolves `true` once every item was put, `false` if `ch`
  * closed first.
  */
 async function feed<T>(where: string, ch: Chan<T>, items: Items<T>): Promise<boolean> {

@@ -1,11 +1,12 @@
 /**
- * `tickTock(ms)`: emits `[n, timeMs]` for n = 1, 2, ... on an absolute schedule, tick n
- * being due at `start + n * ms` (no drift: a late timer does not delay later ticks).
+ * `tickTock(ms)`: emits `[n, timeMs]` for n = 1, 2, 3, ... on an absolute schedule: ticks
+ * fall on the slots `start + k * ms` (no drift: a late timer does not shift later ticks).
  * `timeMs` is `performance.now()` when the tick was sent.
  *
- * Backpressure: a tick waits to be taken (aiochan queued them without bound instead). Ticks
- * whose time passed while one was waiting are skipped, and `n` keeps counting schedule
- * slots, so a slow consumer sees the gap (n jumps) instead of a burst of stale ticks.
+ * Backpressure: a tick waits to be taken (aiochan queued them without bound instead). Slots
+ * that pass while a tick waits, or while the timer is late, are skipped: the next tick falls
+ * on the next slot still ahead, so a slow consumer never gets a burst of stale ticks. `n`
+ * counts the ticks sent (as aiochan's), not the slots; `timeMs` shows any gap.
  * The timer keeps the process alive: close the channel to stop it (the stage notices at the
  * next tick, G4).
  */
@@ -31,12 +32,12 @@ export function tickTock(ms: number, opts?: StageOptions<[number, number]>): Cha
   const out = outputOf<[number, number]>('tickTock', o['out'] as StageOptions<[number, number]>['out']);
   const start = performance.now();
   run(out, close, async () => {
-    for (let n = 1; ; ) {
-      await sleepUntil(start + n * ms);
+    for (let n = 1, slot = 1; ; n++) {
+      await sleepUntil(start + slot * ms);
       if (out.closed) return;
       if (!(await out.put([n, performance.now()]))) return;
-      // The next slot not yet due: skip the ones that passed while the put waited.
-      n = Math.max(n + 1, Math.floor((performance.now() - start) / ms) + 1);
+      // The next slot still ahead: skip those that passed while the put or the timer waited.
+      slot = Math.max(slot + 1, Math.floor((performance.now() - start) / ms) + 1);
     }
   });
   return out;
