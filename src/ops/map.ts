@@ -3,6 +3,7 @@
  * iterable `f(v)` returns, one by one (aiochan's `map(..., flatten=True)`, core.async's mapcat).
  * Runs under the stage rules of ./stage.ts (G1-G4).
  */
+import { describe } from '../errors.js';
 import type { Chan, MapOptions } from '../protocol.js';
 import {
   attempt,
@@ -23,8 +24,11 @@ export function map<T, U>(ch: Chan<T>, f: (value: T) => unknown, opts?: MapOptio
   checkChan('map', 'ch', ch);
   checkFn('map', 'f', f);
   const o = optionsOf('map', opts);
-  const flatten = o['flatten'] === true;
-  const onError = onErrorOf<T, U>('map', o);
+  const flatten = o['flatten'] ?? false;
+  if (typeof flatten !== 'boolean') {
+    throw new TypeError(`map: options.flatten must be a boolean, got ${describe(flatten)}`);
+  }
+  const recover = onErrorOf<T, U>('map', o);
   const close = closeOf('map', o);
   const out = outputOf<U>('map', o['out'] as MapOptions<T, U>['out']);
   // `f` returning undefined counts as a failure of `f`, so that onError sees it too.
@@ -38,7 +42,6 @@ export function map<T, U>(ch: Chan<T>, f: (value: T) => unknown, opts?: MapOptio
     }
     return emittable('map', 'f', r);
   };
-  const recover = onError as ((err: unknown, value: T) => U | undefined) | undefined;
   run(out, close, async () => {
     for await (const v of ch) {
       if (!flatten) {

@@ -60,6 +60,7 @@ describe('every combinator validates its arguments synchronously', () => {
     bad(() => c().map((x) => x, 5 as never), TypeError, /map: options must be an object/);
     bad(() => c().map((x) => x, { close: 'no' as never }), TypeError, /map: options.close must be a boolean/);
     bad(() => c().map((x) => x, { onError: 1 as never }), TypeError, /map: options.onError must be a function/);
+    bad(() => c().map((x) => [x], { flatten: 'yes' as never }), TypeError, /map: options.flatten must be a boolean/);
     bad(() => c().map((x) => x, { out: -1 }), RangeError, /map: options.out must be a channel, a buffer size/);
     bad(() => c().map((x) => x, { out: 'big' as never }), TypeError, /map: options.out must be a channel/);
     bad(() => split(c(), () => true, { out: [c()] as never }), TypeError, /split: options.out must be a pair/);

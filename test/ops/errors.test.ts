@@ -253,6 +253,26 @@ describe('iterables that throw', () => {
     expect(await iterated(fromIterable(gen()))).toEqual({ values: [1], error: boom });
   });
 
+  test('map with flatten: f returning a non-iterable, or an iterable that throws midway', async () => {
+    const notIterable = await iterated(range(1).map(() => 5 as never, { flatten: true }));
+    expect(notIterable.error).toBeInstanceOf(TypeError);
+    expect(String(notIterable.error)).toMatch(/f must return an iterable/);
+    function* twoThenThrow() {
+      yield 1;
+      yield 2;
+      throw boom;
+    }
+    expect(await iterated(range(1).map(twoThenThrow, { flatten: true }))).toEqual({ values: [1, 2], error: boom });
+    // With onError, the items already emitted stay, and the replacement follows them.
+    expect(await drain(range(1).map(twoThenThrow, { flatten: true, onError: () => 9 }))).toEqual([1, 2, 9]);
+  });
+
+  test('a value the output cannot carry (a string into an f64 channel) fails the stage', async () => {
+    const out = flavors[1]!.make();
+    const { error } = await iterated(range(2).map((x) => (x === 1 ? ('one' as never) : x), { out }));
+    expect(error).toBeInstanceOf(TypeError);
+  });
+
   test('an iterable yielding undefined is a TypeError failure', async () => {
     const { values, error } = await iterated(fromIterable([1, undefined as unknown as number, 3]));
     expect(values).toEqual([1]);
