@@ -204,3 +204,14 @@ test('map with flatten on an in-thread channel of arrays of strings', async () =
   void words.onto(['a b', 'c']);
   expect(await drain(words.map((s) => s.split(' '), { flatten: true }))).toEqual(['a', 'b', 'c']);
 });
+
+test('chain methods are typed on every flavor (this test is mostly for tsc)', async () => {
+  const shared = flavors[1]!.make();
+  const strings: Chan<string> = shared.map((x) => `#${x}`).filter((s) => s.length > 1);
+  const pairs: Chan<[boolean, number[]]> = chan<number>().groupBy((x) => x > 0);
+  const sums: Chan<string> = chan<number>().reduce((acc, x) => acc + x, '');
+  const [t, f]: [Chan<number>, Chan<number>] = flavors[1]!.make().split((x) => x > 0);
+  void onto(shared, [1, 2]);
+  expect(await drain(strings)).toEqual(['#1', '#2']);
+  for (const c of [pairs, sums, t, f]) c.close();
+});
