@@ -244,6 +244,13 @@ describe('iterables that throw', () => {
     expect(await iterated(c)).toEqual({ values: [1], error: boom });
   });
 
+  test('onto from a failed channel (a channel is an async iterable) rejects with its error', async () => {
+    const failed = range(3).map(throwsAt(1));
+    const c = chan<number>(8);
+    await expect(settles(onto(c, failed), 'onto')).rejects.toBe(boom);
+    expect(await iterated(c)).toEqual({ values: [0], error: boom });
+  });
+
   test('fromIterable over a rejecting async iterable fails its output', async () => {
     async function* gen() {
       yield 1;
