@@ -22,3 +22,48 @@ export type { LaneType } from './shared/layout.js';
 export { TimeoutError, AttachError } from './errors.js';
 export { jsonCodec, utf8Codec, bytesCodec, structCodec } from './codec/index.js';
 export type { Codec, CodecOption, StructCodec, StructCodecOptions, StructFieldLayout, StructFieldType, StructSchema, StructValue } from './codec/index.js';
+
+// ---- combinators and pipelines (issue 5; src/ops) ------------------------------------------
+export {
+  asyncPipe,
+  asyncPipeUnordered,
+  collect,
+  combineLatest,
+  distinct,
+  distribute,
+  drop,
+  dropWhile,
+  filter,
+  fromIterable,
+  group,
+  groupBy,
+  map,
+  merge,
+  mix,
+  mult,
+  onto,
+  pipe,
+  pub,
+  range,
+  reduce,
+  scan,
+  split,
+  take,
+  takeWhile,
+  tickTock,
+  zip,
+} from './ops/index.js';
+export type { Items, Mix, MixState, SoloMode } from './ops/index.js';
+export { failureOf as pipelineError } from './internal/failure.js';
+export type {
+  BufferLike,
+  CloseOptions,
+  FnStageOptions,
+  MapOptions,
+  Mult,
+  OutSpec,
+  Pub,
+  PubOptions,
+  SplitOptions,
+  StageOptions,
+} from './protocol.js';

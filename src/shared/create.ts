@@ -89,7 +89,7 @@ const BUILT_IN: Record<string, Codec<any>> = { json: jsonCodec, utf8: utf8Codec,
  * const events = sharedChan<{ id: number; name: string }>({ capacity: 64 }); // JSON
  * new Worker(url, { workerData: { numbers: numbers.handle, events: events.handle } });
  */
-export function sharedChan(options: NumericChanOptions): SharedChan<number>;
+export function sharedChan<T extends number = number>(options: NumericChanOptions): SharedChan<T>;
 export function sharedChan<T = unknown>(options: ObjectChanOptions<T>): SharedChan<T>;
 export function sharedChan(options: SharedChanOptions): SharedChan<any> {
   if (typeof options !== 'object' || options === null) {
