@@ -34,9 +34,9 @@ CHECK(_Alignof(_Atomic int32_t) == _Alignof(int32_t));
 
 /* "SCH1": the bytes S, C, H, 1 in memory order of a little-endian word. */
 CHECK(SABCHAN_MAGIC == ((uint32_t)'S' | (uint32_t)'C' << 8 | (uint32_t)'H' << 16 | (uint32_t)'1' << 24));
-CHECK(SABCHAN_VERSION_MAJOR == 1u && SABCHAN_VERSION_MINOR == 0u); /* this file checks layout 1.0 */
+CHECK(SABCHAN_VERSION_MAJOR == 1u && SABCHAN_VERSION_MINOR == 1u); /* this file checks layout 1.1 */
 CHECK(SABCHAN_VERSION_MAJOR <= 0xffffu && SABCHAN_VERSION_MINOR <= 0xffffu);
-CHECK(SABCHAN_VERSION_WORD == 0x00010000u);
+CHECK(SABCHAN_VERSION_WORD == 0x00010001u);
 
 /* Positions: 31 bits; bit 31 of PROD_HEAD is the closed flag. */
 CHECK(SABCHAN_FLAG_CLOSED == 1u << 31);
@@ -94,6 +94,7 @@ FIELD(tx_select_mask, TX_SELECT_MASK);
 FIELD(state, STATE);
 FIELD(close_reason, CLOSE_REASON);
 FIELD(lap, LAP);
+FIELD(exit_code, EXIT_CODE);
 
 CHECK(sizeof(sabchan_header) == SABCHAN_SZ_HEADER);
 CHECK(_Alignof(sabchan_header) == 4u);
@@ -123,7 +124,10 @@ CHECK(BLOCK(TX_SELECT_MASK) == 5u && LAST_BLOCK(TX_SELECT_MASK, SABCHAN_SELECT_M
 CHECK(SABCHAN_IDX_RX_SELECT_MASK + SABCHAN_SELECT_MASK_WORDS <= SABCHAN_IDX_TX_SELECT_MASK);
 CHECK(SABCHAN_SELECT_MASK_WORDS * 32u == 128u); /* 128 thread ids */
 /* G: lifecycle */
-CHECK(BLOCK(STATE) == 6u && BLOCK(CLOSE_REASON) == 6u && BLOCK(LAP) == 6u);
+CHECK(BLOCK(STATE) == 6u && BLOCK(CLOSE_REASON) == 6u && BLOCK(LAP) == 6u && BLOCK(EXIT_CODE) == 6u);
+/* 1.1: the seal bit of PROD_TAIL and the exit-code mark are bit 31, outside every position */
+CHECK(SABCHAN_FLAG_SEALED == 0x80000000u && (SABCHAN_FLAG_SEALED & SABCHAN_POSITION_MASK) == 0u);
+CHECK(SABCHAN_FLAG_EXIT_CODE == 0x80000000u);
 /* H: nothing named (statistics, reserved) */
 CHECK(SABCHAN_OFF_CLOSE_REASON < 7u * SABCHAN_SZ_BLOCK);
 

@@ -10,6 +10,7 @@ import {
   IDX_CHANNEL_ID,
   IDX_CHANNEL_ID_2,
   IDX_REQUIRED_FEATURES,
+  FEATURE_SEALED_COMMIT,
   KNOWN_REQUIRED_FEATURES,
   IDX_CONS_HEAD,
   IDX_CONS_TAIL,
@@ -78,6 +79,7 @@ export function createNumericBuffer(type: LaneType, capacity: number, policy: Po
   w[IDX_SLOT_BYTES] = slotBytes;
   w[IDX_CHANNEL_ID] = (Math.random() * 0x7fffffff) | 1;
   w[IDX_CHANNEL_ID_2] = (Math.random() * 0x100000000) | 0;
+  w[IDX_REQUIRED_FEATURES] = FEATURE_SEALED_COMMIT; // our producers commit by CAS (ring.ts R5)
   const start = startPosition & POSITION_MASK;
   w[IDX_PROD_HEAD] = w[IDX_PROD_TAIL] = w[IDX_CONS_HEAD] = w[IDX_CONS_TAIL] = start;
   // MAGIC last: a buffer is recognisable only once the rest of the header is in place.

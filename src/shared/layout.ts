@@ -1,5 +1,5 @@
 /**
- * THE byte layout of a shared channel's SharedArrayBuffer (layout version 1.0). This is the
+ * THE byte layout of a shared channel's SharedArrayBuffer (layout version 1.1). This is the
  * only file in src/ that knows an offset. native-layout/SPEC.md describes the same layout in
  * prose and native-layout/sabchan_layout.h is generated from this file
  * (`npm run gen:layout`); a test regenerates the header and fails on any difference.
@@ -13,6 +13,9 @@
  * Positions are free-running 31-bit counters (they wrap from 2^31 - 1 to 0): bit 31 of
  * PROD_HEAD is the CLOSED flag, so a producer's reserving compare-and-swap fails once the
  * channel is closed (a put either entered the ring before the close or resolves false).
+ * Bit 31 of PROD_TAIL is the SEALED flag, which ends the stream where a dead worker's
+ * reservation would otherwise stall it; producers commit by CAS so that a commit either lands
+ * before the seal or fails (ring.ts R5, SPEC.md 8.5).
  */
 
 /** "SCH1" as a little-endian u32: the first word of every channel buffer. */
@@ -20,7 +23,7 @@ export const MAGIC = 0x31484353;
 /** Bumped on any incompatible change; `attach` refuses a newer major. */
 export const VERSION_MAJOR = 1;
 /** Bumped on compatible additions (a reader of an older minor ignores what it does not know). */
-export const VERSION_MINOR = 0;
+export const VERSION_MINOR = 1;
 
 /** Size of the header that starts every channel buffer; the data region follows it. */
 export const SZ_HEADER = 1024;
@@ -55,20 +58,29 @@ export const IDX_CHANNEL_ID = 9;
  */
 export const IDX_CHANNEL_ID_2 = 10;
 /**
- * Bits of protocol a party MUST implement to use this buffer safely (none in 1.0). A later
- * minor version that changes what every party must do (for example ringing select doorbells
- * on each commit) sets a bit here, and `attach` of an older sabchan refuses the buffer
+ * Bits of protocol a party MUST implement to use this buffer safely (FEATURE_*; 1.1 sets
+ * FEATURE_SEALED_COMMIT). A minor version that changes what every party must do (for example
+ * ringing select doorbells on each commit) sets a bit here, and `attach` of an older sabchan refuses the buffer
  * instead of silently breaking the new protocol. Bits it does not know: refuse.
  */
 export const IDX_REQUIRED_FEATURES = 11;
+/**
+ * REQUIRED_FEATURES bit (layout 1.1): producers commit by compare-and-swap on PROD_TAIL and
+ * honour FLAG_SEALED (SPEC.md 5.2 step 5, 8.5). A 1.0 party commits with a plain store,
+ * which could overwrite a seal, so it must refuse such a channel.
+ */
+export const FEATURE_SEALED_COMMIT = 1;
 /** The REQUIRED_FEATURES bits this version implements. */
-export const KNOWN_REQUIRED_FEATURES = 0;
+export const KNOWN_REQUIRED_FEATURES = FEATURE_SEALED_COMMIT;
 // words 12-31 reserved (zero).
 
 // ---- block B (bytes 128-255): producer positions, written by producers.
 /** Next position a producer may reserve; bit 31 is FLAG_CLOSED. Reserved by CAS. */
 export const IDX_PROD_HEAD = 32;
-/** Every position below it holds a published value. Producers advance it in reservation order. */
+/**
+ * Every position below it holds a published value. Producers advance it in reservation order,
+ * by CAS; bit 31 is FLAG_SEALED (set only after a supervised worker died, SPEC.md 8.5).
+ */
 export const IDX_PROD_TAIL = 33;
 
 // ---- block C (bytes 256-383): consumer positions, written by consumers.
@@ -104,7 +116,7 @@ export const IDX_TX_SELECT_MASK = 164;
 export const SELECT_MASK_WORDS = 4;
 
 // ---- block G (bytes 768-895): lifecycle.
-/** Lifecycle flags; 0 in layout 1.0 (reserved for dead-peer handling), only ever gain bits. */
+/** Lifecycle flags (STATE_*): only ever gain bits (Atomics.or). */
 export const IDX_STATE = 192;
 /** Why the channel closed: one of CLOSE_REASON_*. Written before FLAG_CLOSED is set. */
 export const IDX_CLOSE_REASON = 193;
@@ -116,7 +128,13 @@ export const IDX_CLOSE_REASON = 193;
 export const IDX_LAP = 194;
 /** log2 of the positions between LAP bumps; also bounds the slot count (MAX_SLOTS). */
 export const LAP_SHIFT = 28;
-// words 195-223 reserved (zero); block H (bytes 896-1023) reserved for statistics.
+/**
+ * Exit code of the dead worker whose exit closed the channel: 0 = none recorded; otherwise
+ * FLAG_EXIT_CODE | (code & POSITION_MASK), the code as 31-bit two's complement. Set once
+ * (CAS from 0) by a supervisor before it writes CLOSE_REASON_WORKER_EXITED.
+ */
+export const IDX_EXIT_CODE = 195;
+// words 196-223 reserved (zero); block H (bytes 896-1023) reserved for statistics.
 
 /** Total Int32 words in the header. */
 export const HEADER_WORDS = SZ_HEADER / 4;
@@ -124,6 +142,13 @@ export const HEADER_WORDS = SZ_HEADER / 4;
 // ---- flags and codes
 /** Bit 31 of PROD_HEAD: the channel is closed; no new reservation can succeed. */
 export const FLAG_CLOSED = 0x80000000 | 0;
+/**
+ * Bit 31 of PROD_TAIL: the ring is sealed, after a dead-worker close: PROD_TAIL's position is
+ * final, the stream ends there, and a commit still waiting for its turn fails (SPEC.md 8.5).
+ */
+export const FLAG_SEALED = 0x80000000 | 0;
+/** Bit 31 of EXIT_CODE: an exit code is recorded (bits 0-30 hold it). */
+export const FLAG_EXIT_CODE = 0x80000000 | 0;
 /** Positions are 31-bit: mask a PROD_HEAD word with this to get the position. */
 export const POSITION_MASK = 0x7fffffff;
 
@@ -136,6 +161,11 @@ export const POLICY_DROPPING = 2;
 export const CLOSE_REASON_NONE = 0;
 /** close() was called. */
 export const CLOSE_REASON_CLOSED = 1;
+/** A supervised worker exited while the channel was open (`supervise`). */
+export const CLOSE_REASON_WORKER_EXITED = 2;
+
+/** STATE bit: a supervised worker died; parties may skip commits it blocks (SPEC.md 8.5). */
+export const STATE_WORKER_EXITED = 1;
 
 /** Lane codes, in the order of the LANES table. */
 export const LANE_F64 = 0;
