@@ -236,6 +236,30 @@ describe('a worker that dies between reserve and commit (ring.ts R5, R6)', () =>
   }, 30_000);
 });
 
+describe('a producer that is only slow, not dead, when the ring is sealed', () => {
+  // Another supervised worker dies while this producer sits between reserve and commit. The
+  // repair seals the tail if it stays still for its grace period (50 ms); the producer commits
+  // after `commitAfterMs`. Around 50 ms either may come first: whichever does, its put must
+  // succeed exactly when its value arrives (SPEC.md 8.5).
+  it.each([0, 30, 55, 80, 150])('commit after %i ms: the put succeeds exactly when its value is delivered', async (commitAfterMs) => {
+    const ch = sharedChan({ type: 'f64', capacity: 8 });
+    const parked = sharedChan({ type: 'f64', capacity: 1 });
+    const slow = startVictim({ kind: 'slow-put', id: 3, before: 3, commitAfterMs, handle: ch.handle, death: { how: 'hang' } });
+    const dying = startVictim({ kind: 'get-blocked', handle: parked.handle, death: { how: 'hang' } });
+    supervise(dying.worker, ch);
+    const held = await slow.message('holding');
+    await dying.worker.terminate();
+    const committed = await slow.message('committed');
+    const got: number[] = [];
+    for await (const v of ch) got.push(decode(v).seq);
+    const tail = Atomics.load(wordsOf(ch), IDX_PROD_TAIL);
+    expect({ ok: committed.ok, got }).toEqual({ ok: committed.ok, got: committed.ok ? [0, 1, 2, 3] : [0, 1, 2] });
+    expect((tail & FLAG_SEALED) !== 0, 'sealed exactly when the commit failed').toBe(!committed.ok);
+    if (!committed.ok) expect(tail & POSITION_MASK).toBe(held.pos);
+    expect(ch.closeReason).toBe('worker-exited');
+  }, 30_000);
+});
+
 describe('supervision itself', () => {
   it('on a channel already closed: the exit changes nothing (the reason stays "closed")', async () => {
     const ch = sharedChan({ type: 'f64', capacity: 4 });

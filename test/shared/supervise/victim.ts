@@ -13,6 +13,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { attach, type SharedChanHandle } from '../../../src/index.js';
 import {
   FLAG_CLOSED,
+  FLAG_SEALED,
   HEADER_WORDS,
   IDX_CAPACITY,
   IDX_CONS_HEAD,
@@ -20,6 +21,8 @@ import {
   IDX_LANE,
   IDX_PROD_HEAD,
   IDX_PROD_TAIL,
+  IDX_RX_EPOCH,
+  IDX_RX_WAITING,
   IDX_SLOTS,
   LANE_F64,
   LANE_I32,
@@ -40,6 +43,10 @@ export type VictimPlan = { handle: SharedChanHandle; death: Death } & (
   | { kind: 'hold-put'; id: number; before: number }
   /** Reserves one value as a consumer and dies holding it (after posting the value). */
   | { kind: 'hold-take' }
+  /** Not a victim: puts encode(id, 0..before-1), reserves one more position, sleeps
+   *  `commitAfterMs` (a producer that lost its core), then commits by SPEC.md 5.2 step 5 and
+   *  posts whether that succeeded or found the ring sealed. Then it ends normally. */
+  | { kind: 'slow-put'; id: number; before: number; commitAfterMs: number }
 );
 
 const plan = workerData.data as VictimPlan;
@@ -132,6 +139,32 @@ switch (plan.kind) {
     const pos = reservePut(encode(plan.id, plan.before));
     port.postMessage({ at: 'holding', pos });
     die();
+    break;
+  }
+  case 'slow-put': {
+    for (let seq = 0; seq < plan.before; seq++) {
+      if (!ch.putSync(encode(plan.id, seq))) throw new Error('victim: the channel closed before the hold');
+    }
+    const pos = reservePut(encode(plan.id, plan.before));
+    port.postMessage({ at: 'holding', pos });
+    nap(plan.commitAfterMs);
+    let ok: boolean;
+    for (;;) {
+      const seen = Atomics.compareExchange(w, IDX_PROD_TAIL, pos, (pos + 1) & POSITION_MASK);
+      if (seen === pos) {
+        ok = true;
+        break;
+      }
+      if ((seen & FLAG_SEALED) !== 0) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok && Atomics.load(w, IDX_RX_WAITING) !== 0 && Atomics.exchange(w, IDX_RX_WAITING, 0) !== 0) {
+      Atomics.add(w, IDX_RX_EPOCH, 1);
+      Atomics.notify(w, IDX_RX_EPOCH);
+    }
+    port.postMessage({ at: 'committed', ok });
     break;
   }
   case 'hold-take': {
