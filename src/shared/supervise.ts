@@ -7,8 +7,10 @@
  * made but never committed is repaired by sealing the ring (./repair.ts, ring.ts R5, R6).
  *
  * Detection is the Node 'exit' event of a worker_threads Worker, delivered on the thread that
- * created the worker: that thread's event loop must be running to notice (a thread blocked in
- * a *Sync call cannot supervise). sab-design.md C.8; the policy is in README "Dead workers".
+ * created the worker: that thread's event loop must be running to notice. A thread blocked in
+ * a *Sync call cannot supervise, and neither can one whose own commit waits for its turn
+ * (ring.ts awaitTurn, synchronous even under `await ch.put()`) behind the dead worker's
+ * reservation: it would wait forever. sab-design.md C.8; policy: README "Dead workers".
  */
 import { describe } from '../errors.js';
 import { HEADER_WORDS } from './layout.js';

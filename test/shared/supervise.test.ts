@@ -173,12 +173,13 @@ describe('a supervised worker that dies while others are blocked on its channels
 
 describe('a worker that dies between reserve and commit (ring.ts R5, R6)', () => {
   it.each([
-    { death: { how: 'exit', code: 3 } as Death, code: 3 },
-    { death: { how: 'throw' } as Death, code: 1 },
-    { death: { how: 'hang' } as Death, code: 1 },
-  ])('a producer holding a reserved slot ($death.how): the ring is sealed at its slot; live producers and consumers settle, exactly once', async ({ death, code }) => {
+    { death: { how: 'exit', code: 3 } as Death, code: 3, capacity: 16 },
+    { death: { how: 'throw' } as Death, code: 1, capacity: 1 },
+    { death: { how: 'hang' } as Death, code: 1, capacity: 16 },
+    { death: { how: 'exit', code: 6 } as Death, code: 6, capacity: 0 },
+  ])('a producer holding a reserved slot ($death.how, capacity $capacity): the ring is sealed at its slot; live producers and consumers settle, exactly once', async ({ death, code, capacity }) => {
     const seed = BASE_SEED + code;
-    const ch = sharedChan({ type: 'f64', capacity: 16 });
+    const ch = sharedChan({ type: 'f64', capacity });
     const [a0, a1, a2, a3] = agents();
     const consumers = [consume(a0!, ch, seed), consume(a1!, ch, seed + 1)];
     const producers = [produce(a2!, ch, 10, seed), produce(a3!, ch, 11, seed + 1)];
