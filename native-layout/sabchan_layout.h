@@ -80,10 +80,10 @@
 #define SABCHAN_OFF_CHANNEL_ID_2           40u
 
 /*
- * Bits of protocol a party MUST implement to use this buffer safely (FEATURE_*; 1.1 sets
- * FEATURE_SEALED_COMMIT). A minor version that changes what every party must do (for example
- * ringing select doorbells on each commit) sets a bit here, and `attach` of an older sabchan
- * refuses the buffer instead of silently breaking the new protocol. Bits it does not know: refuse.
+ * Bits of protocol a party MUST implement to use this buffer safely (FEATURE_*). A later minor
+ * version that changes what every party must do (for example ringing select doorbells on each
+ * commit) sets a bit here, and `attach` of an older sabchan refuses the buffer instead of silently
+ * breaking the new protocol. Bits it does not know: refuse.
  */
 #define SABCHAN_IDX_REQUIRED_FEATURES      11u
 #define SABCHAN_OFF_REQUIRED_FEATURES      44u

@@ -58,9 +58,9 @@ export const IDX_CHANNEL_ID = 9;
  */
 export const IDX_CHANNEL_ID_2 = 10;
 /**
- * Bits of protocol a party MUST implement to use this buffer safely (FEATURE_*; 1.1 sets
- * FEATURE_SEALED_COMMIT). A minor version that changes what every party must do (for example
- * ringing select doorbells on each commit) sets a bit here, and `attach` of an older sabchan refuses the buffer
+ * Bits of protocol a party MUST implement to use this buffer safely (FEATURE_*). A later
+ * minor version that changes what every party must do (for example ringing select doorbells
+ * on each commit) sets a bit here, and `attach` of an older sabchan refuses the buffer
  * instead of silently breaking the new protocol. Bits it does not know: refuse.
  */
 export const IDX_REQUIRED_FEATURES = 11;
