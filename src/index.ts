@@ -15,7 +15,7 @@ export { sharedChan, attach } from './shared/create.js';
 export type { SharedChanOptions } from './shared/create.js';
 export { SharedChan } from './shared/shared-chan.js';
 export { supervise } from './shared/supervise.js';
-export type { StopSupervising, SupervisedWorker } from './shared/supervise.js';
+export type { StopSupervising, SupervisedChannel, SupervisedWorker } from './shared/supervise.js';
 export type { CloseReason } from './shared/repair.js';
 export type { NumericArray } from './shared/bulk-ops.js';
 export type { SharedChanHandle, Policy } from './shared/handle.js';

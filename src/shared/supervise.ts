@@ -13,9 +13,19 @@
  * reservation: it would wait forever. sab-design.md C.8; policy: README "Dead workers".
  */
 import { describe } from '../errors.js';
-import { HEADER_WORDS } from './layout.js';
+import { HEADER_WORDS, IDX_MAGIC, MAGIC, SZ_HEADER } from './layout.js';
 import { markWorkerExited, repairWhenStalled } from './repair.js';
-import { SharedChan } from './shared-chan.js';
+import type { SharedChanHandle } from './handle.js';
+
+/**
+ * What `supervise` closes: a channel object of any shared kind (`sharedChan()`, `attach()`).
+ * Recognised by its handle's buffer rather than its class, so every kind of shared channel
+ * qualifies; the seal applies only where the buffer says its parties commit by CAS.
+ */
+export interface SupervisedChannel {
+  readonly handle: SharedChanHandle;
+  close(): void;
+}
 
 /** What `supervise` watches: a `Worker` of node:worker_threads (anything with its 'exit' event). */
 export interface SupervisedWorker {
@@ -43,7 +53,7 @@ export type StopSupervising = (() => void) & { [Symbol.dispose]?: () => void };
  * const worker = new Worker(url, { workerData: ch.handle });
  * const stop = supervise(worker, ch); // ch.closeReason === 'worker-exited' once it dies
  */
-export function supervise(worker: SupervisedWorker, ...channels: SharedChan<any>[]): StopSupervising {
+export function supervise(worker: SupervisedWorker, ...channels: SupervisedChannel[]): StopSupervising {
   if (typeof worker !== 'object' || worker === null || typeof worker.once !== 'function' || typeof worker.off !== 'function') {
     throw new TypeError(`supervise: expected a Worker from node:worker_threads (something with an 'exit' event) as the first argument, got ${describe(worker)}`);
   }
@@ -51,7 +61,7 @@ export function supervise(worker: SupervisedWorker, ...channels: SharedChan<any>
     throw new TypeError('supervise: pass the shared channels to close when the worker exits: supervise(worker, ch1, ch2, ...)');
   }
   channels.forEach((ch, i) => {
-    if (!(ch instanceof SharedChan)) {
+    if (!isSharedChannel(ch)) {
       throw new TypeError(`supervise: argument ${i + 2} must be a shared channel (from sharedChan() or attach()), got ${describe(ch)}`);
     }
   });
@@ -77,4 +87,10 @@ export function supervise(worker: SupervisedWorker, ...channels: SharedChan<any>
     worker.once('exit', onExit);
   }
   return stop;
+}
+
+function isSharedChannel(x: unknown): x is SupervisedChannel {
+  if (typeof x !== 'object' || x === null || typeof (x as SupervisedChannel).close !== 'function') return false;
+  const buffer = (x as { handle?: { buffer?: unknown } }).handle?.buffer;
+  return buffer instanceof SharedArrayBuffer && buffer.byteLength >= SZ_HEADER && Atomics.load(new Int32Array(buffer, 0, 1), IDX_MAGIC) === MAGIC;
 }

@@ -97,6 +97,8 @@ describe('closeReason and bad input (no worker dies)', () => {
     expect(() => (supervise as (w: unknown) => unknown)(emitter)).toThrow(/pass the shared channels to close/);
     expect(() => supervise(emitter, ch, chan(1) as never)).toThrow(/argument 3 must be a shared channel/);
     expect(() => supervise(emitter, ch.handle as never)).toThrow(/argument 2 must be a shared channel/);
+    const foreign = { handle: { sabchan: 'shared-channel', buffer: new SharedArrayBuffer(2048) }, close() {} } as const;
+    expect(() => supervise(emitter, foreign)).toThrow(/argument 2 must be a shared channel/);
     expect(emitter.listenerCount('exit'), 'a refused call must not listen').toBe(0);
     expect(ch.closed).toBe(false);
   });
