@@ -41,7 +41,7 @@ const WRITERS: Record<string, { by: string; how: string }> = {
   CODEC_NAME: { by: 'creator', how: 'plain stores before MAGIC; read-only after' },
   MSG_FREE: { by: 'producers (take, give back); consumers, reclaims, sliding drops (give back)', how: 'CAS -1 (never below 0); atomic add +1 (before the CONS_TAIL commit)' },
   PROD_HEAD: { by: 'producers; a closer', how: 'CAS (reserve); atomic OR of bit 31 (close)' },
-  PROD_TAIL: { by: 'producers', how: 'atomic store (commit, in reservation order)' },
+  PROD_TAIL: { by: 'producers; a sealer', how: 'CAS (commit, in reservation order); CAS setting bit 31 (seal, 8.5)' },
   CONS_HEAD: { by: 'consumers; sliding producers; rendezvous reclaim', how: 'CAS (reserve)' },
   CONS_TAIL: { by: 'consumers; sliding producers; rendezvous reclaim', how: 'atomic store (commit, in reservation order)' },
   RX_WAITING: { by: 'parties about to wait for a value; producers', how: 'atomic store 1 (waiter); atomic exchange 0 (committer)' },
@@ -50,8 +50,9 @@ const WRITERS: Record<string, { by: string; how: string }> = {
   TX_EPOCH: { by: 'the consumer that cleared TX_WAITING; a closer', how: 'atomic add +1, then wake all' },
   RX_SELECT_MASK: { by: 'nobody in 1.0 (reserved)', how: 'MUST stay 0 in 1.0' },
   TX_SELECT_MASK: { by: 'nobody in 1.0 (reserved)', how: 'MUST stay 0 in 1.0' },
-  STATE: { by: 'nobody in 1.0 (reserved)', how: 'MUST stay 0 in 1.0' },
+  STATE: { by: 'a supervisor (8.5)', how: 'atomic OR of STATE_* bits; never cleared' },
   CLOSE_REASON: { by: 'a closer', how: 'CAS 0 → reason, before bit 31 of PROD_HEAD' },
+  EXIT_CODE: { by: 'a supervisor (8.5)', how: 'CAS 0 → FLAG_EXIT_CODE | code, before CLOSE_REASON' },
   LAP: { by: 'the producer whose commit crosses a multiple of 2^LAP_SHIFT', how: 'atomic add 1, before that PROD_TAIL store' },
 };
 

@@ -84,7 +84,7 @@
 #define SABCHAN_OFF_CHANNEL_ID_2           40u
 
 /*
- * Bits of protocol a party MUST implement to use this buffer safely (none in 1.0). A later minor
+ * Bits of protocol a party MUST implement to use this buffer safely (FEATURE_*). A later minor
  * version that changes what every party must do (for example ringing select doorbells on each
  * commit) sets a bit here, and `attach` of an older sabchan refuses the buffer instead of silently
  * breaking the new protocol. Bits it does not know: refuse.
@@ -100,8 +100,15 @@
  */
 #define SABCHAN_FEATURE_DOORBELLS          1u
 
+/*
+ * REQUIRED_FEATURES bit: producers commit by compare-and-swap on PROD_TAIL and honour FLAG_SEALED
+ * (SPEC.md 5.2 step 5, 8.5). A party that commits with a plain store could overwrite a seal, so it
+ * must refuse such a channel.
+ */
+#define SABCHAN_FEATURE_SEALED_COMMIT      2u
+
 /* The REQUIRED_FEATURES bits this version implements. */
-#define SABCHAN_KNOWN_REQUIRED_FEATURES    1u
+#define SABCHAN_KNOWN_REQUIRED_FEATURES    3u
 
 /*
  * Object channels: the largest payload one message may have, in bytes (at most the data region
@@ -128,7 +135,10 @@
 #define SABCHAN_IDX_PROD_HEAD              32u
 #define SABCHAN_OFF_PROD_HEAD              128u
 
-/* Every position below it holds a published value. Producers advance it in reservation order. */
+/*
+ * Every position below it holds a published value. Producers advance it in reservation order, by
+ * CAS; bit 31 is FLAG_SEALED (set only after a supervised worker died, SPEC.md 8.5).
+ */
 #define SABCHAN_IDX_PROD_TAIL              33u
 #define SABCHAN_OFF_PROD_TAIL              132u
 
@@ -180,7 +190,7 @@
 #define SABCHAN_SELECT_MASK_WORDS          4u
 
 /* ---- block G (bytes 768-895): lifecycle. */
-/* Lifecycle flags; 0 in layout 1.0 (reserved for dead-peer handling), only ever gain bits. */
+/* Lifecycle flags (STATE_*): only ever gain bits (Atomics.or). */
 #define SABCHAN_IDX_STATE                  192u
 #define SABCHAN_OFF_STATE                  768u
 
@@ -199,7 +209,15 @@
 /* log2 of the positions between LAP bumps; also bounds the slot count (MAX_SLOTS). */
 #define SABCHAN_LAP_SHIFT                  28u
 
-/* words 195-223 reserved (zero). */
+/*
+ * Exit code of the dead worker whose exit closed the channel: 0 = none recorded; otherwise
+ * FLAG_EXIT_CODE | (code & POSITION_MASK), the code as 31-bit two's complement. Set once (CAS from
+ * 0) by a supervisor before it writes CLOSE_REASON_WORKER_EXITED.
+ */
+#define SABCHAN_IDX_EXIT_CODE              195u
+#define SABCHAN_OFF_EXIT_CODE              780u
+
+/* words 196-223 reserved (zero). */
 
 /* ---- block H (bytes 896-1023): message permits of object channels. */
 /*
@@ -219,6 +237,15 @@
 /* ---- flags and codes */
 /* Bit 31 of PROD_HEAD: the channel is closed; no new reservation can succeed. */
 #define SABCHAN_FLAG_CLOSED                0x80000000u
+
+/*
+ * Bit 31 of PROD_TAIL: the ring is sealed, after a dead-worker close: PROD_TAIL's position is
+ * final, the stream ends there, and a commit still waiting for its turn fails (SPEC.md 8.5).
+ */
+#define SABCHAN_FLAG_SEALED                0x80000000u
+
+/* Bit 31 of EXIT_CODE: an exit code is recorded (bits 0-30 hold it). */
+#define SABCHAN_FLAG_EXIT_CODE             0x80000000u
 
 /* Positions are 31-bit: mask a PROD_HEAD word with this to get the position. */
 #define SABCHAN_POSITION_MASK              0x7fffffffu
@@ -248,6 +275,12 @@
 
 /* close() was called. */
 #define SABCHAN_CLOSE_REASON_CLOSED        1u
+
+/* A supervised worker exited while the channel was open (`supervise`). */
+#define SABCHAN_CLOSE_REASON_WORKER_EXITED 2u
+
+/* STATE bit: a supervised worker died; parties may skip commits it blocks (SPEC.md 8.5). */
+#define SABCHAN_STATE_WORKER_EXITED        1u
 
 /* Lane codes, in the order of the LANES table. */
 #define SABCHAN_LANE_F64                   0u
@@ -358,7 +391,8 @@ typedef struct sabchan_header {
   int32_t state;                     /* word 192, byte 768 */
   int32_t close_reason;              /* word 193, byte 772 */
   int32_t lap;                       /* word 194, byte 776 */
-  int32_t reserved_195_223[29];      /* words 195-223, bytes 780-895 */
+  int32_t exit_code;                 /* word 195, byte 780 */
+  int32_t reserved_196_223[28];      /* words 196-223, bytes 784-895 */
   /* block H: bytes 896-1023 */
   int32_t msg_free;                  /* word 224, byte 896 */
   int32_t reserved_225_255[31];      /* words 225-255, bytes 900-1023 */

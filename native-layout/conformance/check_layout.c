@@ -99,6 +99,7 @@ FIELD(lap, LAP);
 FIELD(max_message_bytes, MAX_MESSAGE_BYTES);
 FIELD(codec_name, CODEC_NAME);
 FIELD(msg_free, MSG_FREE);
+FIELD(exit_code, EXIT_CODE);
 
 CHECK(sizeof(sabchan_header) == SABCHAN_SZ_HEADER);
 CHECK(_Alignof(sabchan_header) == 4u);
@@ -136,7 +137,10 @@ CHECK(SABCHAN_IDX_MAX_MESSAGE_BYTES < SABCHAN_IDX_CODEC_NAME);
 CHECK(SABCHAN_IDX_CODEC_NAME + SABCHAN_CODEC_NAME_WORDS == SABCHAN_IDX_PROD_HEAD); /* fills block A */
 CHECK(SABCHAN_CODEC_NAME_WORDS == 16u); /* 63 bytes of UTF-8 and a terminating zero */
 /* G: lifecycle */
-CHECK(BLOCK(STATE) == 6u && BLOCK(CLOSE_REASON) == 6u && BLOCK(LAP) == 6u);
+CHECK(BLOCK(STATE) == 6u && BLOCK(CLOSE_REASON) == 6u && BLOCK(LAP) == 6u && BLOCK(EXIT_CODE) == 6u);
+/* 1.1: the seal bit of PROD_TAIL and the exit-code mark are bit 31, outside every position */
+CHECK(SABCHAN_FLAG_SEALED == 0x80000000u && (SABCHAN_FLAG_SEALED & SABCHAN_POSITION_MASK) == 0u);
+CHECK(SABCHAN_FLAG_EXIT_CODE == 0x80000000u);
 /* H: message permits of object channels (1.1), written by both sides, so in neither's block */
 CHECK(BLOCK(MSG_FREE) == 7u);
 CHECK(BLOCK(MSG_FREE) != BLOCK(PROD_HEAD) && BLOCK(MSG_FREE) != BLOCK(CONS_HEAD));

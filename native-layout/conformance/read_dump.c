@@ -217,19 +217,22 @@ int main(int argc, char **argv) {
 
   uint32_t head_word = (uint32_t)load(&h->prod_head);
   uint32_t prod_head = head_word & SABCHAN_POSITION_MASK;
-  uint32_t prod_tail = (uint32_t)load(&h->prod_tail);
+  uint32_t tail_word = (uint32_t)load(&h->prod_tail);
+  uint32_t prod_tail = tail_word & SABCHAN_POSITION_MASK; /* bit 31: FLAG_SEALED (SPEC.md 8.5) */
+  int sealed = (tail_word & SABCHAN_FLAG_SEALED) != 0u;
   uint32_t cons_head = (uint32_t)load(&h->cons_head);
   uint32_t cons_tail = (uint32_t)load(&h->cons_tail);
   int closed = (head_word & SABCHAN_FLAG_CLOSED) != 0u;
   uint32_t capacity = h->capacity == 0 ? 1u : (uint32_t)h->capacity;
 
-  /* Every word that layout 1.0 does not name must be zero (SPEC.md 3). */
+  /* Every word that layout 1.1 does not name must be zero (SPEC.md 3). */
   static const uint32_t named[] = {
       SABCHAN_IDX_MAGIC,     SABCHAN_IDX_VERSION,    SABCHAN_IDX_KIND,       SABCHAN_IDX_LANE,
       SABCHAN_IDX_SLOTS,     SABCHAN_IDX_CAPACITY,   SABCHAN_IDX_POLICY,     SABCHAN_IDX_DATA_OFFSET,
       SABCHAN_IDX_SLOT_BYTES, SABCHAN_IDX_CHANNEL_ID, SABCHAN_IDX_CHANNEL_ID_2, SABCHAN_IDX_REQUIRED_FEATURES, SABCHAN_IDX_PROD_HEAD,  SABCHAN_IDX_PROD_TAIL,
       SABCHAN_IDX_CONS_HEAD, SABCHAN_IDX_CONS_TAIL,  SABCHAN_IDX_RX_WAITING, SABCHAN_IDX_RX_EPOCH,
       SABCHAN_IDX_TX_WAITING, SABCHAN_IDX_TX_EPOCH,  SABCHAN_IDX_CLOSE_REASON, SABCHAN_IDX_LAP,
+      SABCHAN_IDX_STATE,     SABCHAN_IDX_EXIT_CODE,
   };
   int32_t *words = (int32_t *)base;
   int reserved_zero = 1;
@@ -264,7 +267,7 @@ int main(int argc, char **argv) {
     print_value(data, lane, pos & (slots - 1u));
   }
   printf("\n");
-  printf("drained %d\n", closed && prod_tail == prod_head && cons_head == prod_tail);
+  printf("drained %d\n", closed && (prod_tail == prod_head || sealed) && cons_head == prod_tail);
   free(base);
   return 0;
 }

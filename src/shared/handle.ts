@@ -18,6 +18,7 @@ import {
   IDX_CHANNEL_ID,
   IDX_CHANNEL_ID_2,
   IDX_REQUIRED_FEATURES,
+  FEATURE_SEALED_COMMIT,
   KNOWN_REQUIRED_FEATURES,
   IDX_CONS_HEAD,
   IDX_CONS_TAIL,
@@ -141,7 +142,8 @@ function initHeader(
   w[IDX_SLOT_BYTES] = slotBytes;
   w[IDX_CHANNEL_ID] = (Math.random() * 0x7fffffff) | 1;
   w[IDX_CHANNEL_ID_2] = (Math.random() * 0x100000000) | 0;
-  w[IDX_REQUIRED_FEATURES] = FEATURE_DOORBELLS;
+  // Our committers ring select doorbells, and our producers commit by CAS (ring-core.ts R5).
+  w[IDX_REQUIRED_FEATURES] = FEATURE_DOORBELLS | FEATURE_SEALED_COMMIT;
   const start = startPosition & POSITION_MASK;
   w[IDX_PROD_HEAD] = w[IDX_PROD_TAIL] = w[IDX_CONS_HEAD] = w[IDX_CONS_TAIL] = start;
   return w;

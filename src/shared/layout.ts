@@ -13,6 +13,9 @@
  * Positions are free-running 31-bit counters (they wrap from 2^31 - 1 to 0): bit 31 of
  * PROD_HEAD is the CLOSED flag, so a producer's reserving compare-and-swap fails once the
  * channel is closed (a put either entered the ring before the close or resolves false).
+ * Bit 31 of PROD_TAIL is the SEALED flag, which ends the stream where a dead worker's
+ * reservation would otherwise stall it; producers commit by CAS so that a commit either lands
+ * before the seal or fails (ring.ts R5, SPEC.md 8.5).
  */
 
 /** "SCH1" as a little-endian u32: the first word of every channel buffer. */
@@ -59,7 +62,7 @@ export const IDX_CHANNEL_ID = 9;
  */
 export const IDX_CHANNEL_ID_2 = 10;
 /**
- * Bits of protocol a party MUST implement to use this buffer safely (none in 1.0). A later
+ * Bits of protocol a party MUST implement to use this buffer safely (FEATURE_*). A later
  * minor version that changes what every party must do (for example ringing select doorbells
  * on each commit) sets a bit here, and `attach` of an older sabchan refuses the buffer
  * instead of silently breaking the new protocol. Bits it does not know: refuse.
@@ -72,8 +75,14 @@ export const IDX_REQUIRED_FEATURES = 11;
  * leave a thread blocked in `selectSync` asleep until its safety timeout.
  */
 export const FEATURE_DOORBELLS = 1;
+/**
+ * REQUIRED_FEATURES bit: producers commit by compare-and-swap on PROD_TAIL and honour
+ * FLAG_SEALED (SPEC.md 5.2 step 5, 8.5). A party that commits with a plain store could
+ * overwrite a seal, so it must refuse such a channel.
+ */
+export const FEATURE_SEALED_COMMIT = 2;
 /** The REQUIRED_FEATURES bits this version implements. */
-export const KNOWN_REQUIRED_FEATURES = FEATURE_DOORBELLS;
+export const KNOWN_REQUIRED_FEATURES = FEATURE_DOORBELLS | FEATURE_SEALED_COMMIT;
 /**
  * Object channels: the largest payload one message may have, in bytes (at most the data
  * region minus RECORD_HEADER_BYTES). 0 in a numeric channel.
@@ -92,7 +101,10 @@ export const CODEC_NAME_WORDS = 16;
 // ---- block B (bytes 128-255): producer positions, written by producers.
 /** Next position a producer may reserve; bit 31 is FLAG_CLOSED. Reserved by CAS. */
 export const IDX_PROD_HEAD = 32;
-/** Every position below it holds a published value. Producers advance it in reservation order. */
+/**
+ * Every position below it holds a published value. Producers advance it in reservation order,
+ * by CAS; bit 31 is FLAG_SEALED (set only after a supervised worker died, SPEC.md 8.5).
+ */
 export const IDX_PROD_TAIL = 33;
 
 // ---- block C (bytes 256-383): consumer positions, written by consumers.
@@ -128,7 +140,7 @@ export const IDX_TX_SELECT_MASK = 164;
 export const SELECT_MASK_WORDS = 4;
 
 // ---- block G (bytes 768-895): lifecycle.
-/** Lifecycle flags; 0 in layout 1.0 (reserved for dead-peer handling), only ever gain bits. */
+/** Lifecycle flags (STATE_*): only ever gain bits (Atomics.or). */
 export const IDX_STATE = 192;
 /** Why the channel closed: one of CLOSE_REASON_*. Written before FLAG_CLOSED is set. */
 export const IDX_CLOSE_REASON = 193;
@@ -140,7 +152,13 @@ export const IDX_CLOSE_REASON = 193;
 export const IDX_LAP = 194;
 /** log2 of the positions between LAP bumps; also bounds the slot count (MAX_SLOTS). */
 export const LAP_SHIFT = 28;
-// words 195-223 reserved (zero).
+/**
+ * Exit code of the dead worker whose exit closed the channel: 0 = none recorded; otherwise
+ * FLAG_EXIT_CODE | (code & POSITION_MASK), the code as 31-bit two's complement. Set once
+ * (CAS from 0) by a supervisor before it writes CLOSE_REASON_WORKER_EXITED.
+ */
+export const IDX_EXIT_CODE = 195;
+// words 196-223 reserved (zero).
 
 // ---- block H (bytes 896-1023): message permits of object channels.
 /**
@@ -158,6 +176,13 @@ export const HEADER_WORDS = SZ_HEADER / 4;
 // ---- flags and codes
 /** Bit 31 of PROD_HEAD: the channel is closed; no new reservation can succeed. */
 export const FLAG_CLOSED = 0x80000000 | 0;
+/**
+ * Bit 31 of PROD_TAIL: the ring is sealed, after a dead-worker close: PROD_TAIL's position is
+ * final, the stream ends there, and a commit still waiting for its turn fails (SPEC.md 8.5).
+ */
+export const FLAG_SEALED = 0x80000000 | 0;
+/** Bit 31 of EXIT_CODE: an exit code is recorded (bits 0-30 hold it). */
+export const FLAG_EXIT_CODE = 0x80000000 | 0;
 /** Positions are 31-bit: mask a PROD_HEAD word with this to get the position. */
 export const POSITION_MASK = 0x7fffffff;
 
@@ -183,6 +208,11 @@ export const POLICY_DROPPING = 2;
 export const CLOSE_REASON_NONE = 0;
 /** close() was called. */
 export const CLOSE_REASON_CLOSED = 1;
+/** A supervised worker exited while the channel was open (`supervise`). */
+export const CLOSE_REASON_WORKER_EXITED = 2;
+
+/** STATE bit: a supervised worker died; parties may skip commits it blocks (SPEC.md 8.5). */
+export const STATE_WORKER_EXITED = 1;
 
 /** Lane codes, in the order of the LANES table. */
 export const LANE_F64 = 0;

@@ -216,8 +216,8 @@ export class MessageRing<T> extends RingCore {
       data.set(first === src.length ? src : src.subarray(0, first), start);
       if (first < length) data.set(src.subarray(first, length), 0);
     }
-    this.commit(IDX_PROD_TAIL, at, need, IDX_RX_WAITING, IDX_RX_EPOCH);
-    return 1;
+    // False: sealed after a dead worker before this commit; the message is not delivered.
+    return this.commit(IDX_PROD_TAIL, at, need, IDX_RX_WAITING, IDX_RX_EPOCH) ? 1 : CLOSED;
   }
 
   private takePermit(): boolean {

@@ -8,7 +8,8 @@
  *             values for consumers);
  *   copy      it copies with plain typed-array stores or loads;
  *   commit    it waits until its side's tail reaches the start of its reservation (parties of
- *             one side commit in reservation order), then stores tail = start + length.
+ *             one side commit in reservation order), then moves the tail to start + length
+ *             (a producer by CAS from start, a consumer by a store: see R5).
  *
  * Invariants (positions are 31-bit and wrap; "a <= b" means (b - a) mod 2^31 < 2^30):
  *   R1  consTail <= consHead <= prodTail <= prodHead(pos) <= consTail + size, where size is
@@ -21,6 +22,20 @@
  *       word and expects the flag clear. So a put either reserved before the close (and its
  *       value is delivered) or fails with CLOSED: none is accepted and then lost.
  *   R4  a tail only moves forward, by the owner of the oldest outstanding reservation.
+ *   R5  (dead workers) FLAG_SEALED (bit 31 of PROD_TAIL) is set at most once, by a CAS from
+ *       an unsealed value s, only on a closed ring after a supervised worker exited
+ *       (./repair.ts), and never cleared. Producers commit by CAS from their start `at`
+ *       (unsealed), so once sealed PROD_TAIL never changes: a put's commit either lands
+ *       before the seal (its positions are below s: delivered) or fails and the put reports
+ *       CLOSED (its positions are >= s, which no consumer ever reserves: not delivered).
+ *       Consumers end the stream at s instead of at PROD_HEAD (`drained`). So a dead
+ *       producer's reservation cannot stall anyone, and exactly-once still holds when the
+ *       "dead" producer was only slow: whichever of its commit and the seal comes first wins.
+ *   R6  (dead workers) once the ring is closed and STATE has STATE_WORKER_EXITED, a consumer
+ *       still waiting for its turn to commit CONS_TAIL gives up the commit and keeps what it
+ *       reserved (it reserved it alone: delivered once). After the close no producer
+ *       reserves again, so nothing depends on CONS_TAIL moving except a rendezvous put, which
+ *       counts its value as taken once a consumer reserved it.
  *
  * Memory ordering: positions, sleepers and epochs only through Atomics (sequentially
  * consistent). Slot contents are plain stores/loads, published by the Atomics.store of
@@ -37,11 +52,16 @@
  *
  * Blocking: never blocks, except the commit step, which spins (then naps in 1 ms waits where
  * the thread may block) until the parties that reserved earlier on the same side commit. They
- * are copying a few values, so this is normally a handful of iterations.
+ * are copying a few values, so this is normally a handful of iterations. A party that died
+ * between reserve and commit would make this wait forever: R5 and R6 end it.
+ *
+ * Cost of R5 on the hot path: none extra. A producer commit is one CAS where it was a load
+ * and a store (a sequentially consistent store is itself a locked exchange on x86).
  */
 import {
   CLOSE_REASON_CLOSED,
   FLAG_CLOSED,
+  FLAG_SEALED,
   IDX_CLOSE_REASON,
   IDX_CONS_HEAD,
   IDX_CONS_TAIL,
@@ -50,10 +70,12 @@ import {
   IDX_PROD_TAIL,
   IDX_RX_EPOCH,
   IDX_RX_SELECT_MASK,
+  IDX_STATE,
   IDX_TX_EPOCH,
   IDX_TX_SELECT_MASK,
   LAP_SHIFT,
   POSITION_MASK,
+  STATE_WORKER_EXITED,
 } from './layout.js';
 import type { DoorbellTable } from './doorbells.js';
 import { canBlock } from './wait.js';
@@ -122,16 +144,30 @@ export abstract class RingCore {
 
   /**
    * Commits a reservation [at, at + k) on the side whose tail is `tailIdx` (R4), then wakes
-   * the other side if anyone there sleeps.
+   * the other side if anyone there sleeps. A producer commits by CAS from `at`, so that it
+   * cannot overwrite a seal (R5); a consumer stuck behind a dead consumer skips its commit (R6).
+   * @returns false when a producer's commit found the ring sealed: its values are not delivered.
    */
-  protected commit(tailIdx: number, at: number, k: number, waitingIdx: number, epochIdx: number): void {
+  protected commit(tailIdx: number, at: number, k: number, waitingIdx: number, epochIdx: number): boolean {
     const w = this.words;
-    if (Atomics.load(w, tailIdx) !== at) waitForTurn(w, tailIdx, at);
     const end = (at + k) & POSITION_MASK;
-    if (tailIdx === IDX_PROD_TAIL && end >>> LAP_SHIFT !== at >>> LAP_SHIFT) Atomics.add(w, IDX_LAP, 1);
-    Atomics.store(w, tailIdx, end);
+    if (tailIdx === IDX_PROD_TAIL) {
+      if (end >>> LAP_SHIFT !== at >>> LAP_SHIFT) {
+        // Rare (once per 2^28 positions): bump LAP just before the crossing commit, as always.
+        if (!awaitTurn(w, tailIdx, at)) return false;
+        Atomics.add(w, IDX_LAP, 1);
+      }
+      // Fails while earlier reservations are uncommitted, and for good once sealed.
+      while (Atomics.compareExchange(w, tailIdx, at, end) !== at) {
+        if (!awaitTurn(w, tailIdx, at)) return false;
+      }
+    } else {
+      if (Atomics.load(w, tailIdx) !== at && !awaitTurn(w, tailIdx, at)) return true; // R6
+      Atomics.store(w, tailIdx, end);
+    }
     // Loading first keeps the common case (nobody waiting) a read of a shared cache line.
     if (Atomics.load(w, waitingIdx) !== 0 && Atomics.exchange(w, waitingIdx, 0) !== 0) this.wakeSide(epochIdx);
+    return true;
   }
 
   /**
@@ -165,14 +201,17 @@ export abstract class RingCore {
   /**
    * True once the ring is closed and every value put before the close has been taken (or
    * reserved by another consumer): gets then resolve `undefined`. Reads PROD_HEAD first: once
-   * closed its position is final (R3), and the tails only grow towards it.
+   * closed its position is final (R3), and the tails only grow towards it. A sealed ring (R5)
+   * ends where PROD_TAIL was sealed instead: nothing beyond it will ever be published.
    */
   drained(): boolean {
     const w = this.words;
     const headWord = Atomics.load(w, IDX_PROD_HEAD);
     if ((headWord & FLAG_CLOSED) === 0) return false;
-    const prodTail = Atomics.load(w, IDX_PROD_TAIL);
-    return prodTail === (headWord & POSITION_MASK) && Atomics.load(w, IDX_CONS_HEAD) === prodTail;
+    const tailWord = Atomics.load(w, IDX_PROD_TAIL);
+    const prodTail = tailWord & POSITION_MASK;
+    if (prodTail !== (headWord & POSITION_MASK) && (tailWord & FLAG_SEALED) === 0) return false;
+    return Atomics.load(w, IDX_CONS_HEAD) === prodTail;
   }
 
   /** True when the value put at `pos` has been read by a consumer (CONS_TAIL passed it). */
@@ -204,13 +243,27 @@ export function wake(words: Int32Array, epochIdx: number): void {
  * Waits until `words[tailIdx] === at`: the parties that reserved before us have committed.
  * They are mid-copy, so spin first; if one was preempted, nap in short waits (where this
  * thread may block) rather than burn the core it needs.
+ * @returns true when it is our turn; false when it never will be: PROD_TAIL was sealed (R5),
+ *   or, for CONS_TAIL, the ring is closed after a supervised worker died (R6).
  */
-function waitForTurn(words: Int32Array, tailIdx: number, at: number): void {
-  for (let i = 0; i < 1 << 14; i++) if (Atomics.load(words, tailIdx) === at) return;
+function awaitTurn(words: Int32Array, tailIdx: number, at: number): boolean {
+  // FLAG_SEALED is only ever set in PROD_TAIL; testing it on CONS_TAIL is harmless.
+  for (let i = 0; i < 1 << 14; i++) {
+    const seen = Atomics.load(words, tailIdx);
+    if (seen === at) return true;
+    if ((seen & FLAG_SEALED) !== 0) return false;
+  }
   const nap = canBlock();
   for (;;) {
     const seen = Atomics.load(words, tailIdx);
-    if (seen === at) return;
+    if (seen === at) return true;
+    if ((seen & FLAG_SEALED) !== 0) return false;
+    if (tailIdx === IDX_CONS_TAIL && abandoned(words)) return false;
     if (nap) Atomics.wait(words, tailIdx, seen, 1);
   }
+}
+
+/** True once the ring is closed and a supervised worker has died (R6). */
+function abandoned(words: Int32Array): boolean {
+  return (Atomics.load(words, IDX_STATE) & STATE_WORKER_EXITED) !== 0 && (Atomics.load(words, IDX_PROD_HEAD) & FLAG_CLOSED) !== 0;
 }

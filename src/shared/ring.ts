@@ -72,28 +72,27 @@ export class NumericRing extends RingCore {
 
   /**
    * Puts one value.
-   * @returns 1 if it entered the ring, 0 if full, CLOSED if the channel is closed.
+   * @returns 1 if it entered the ring, 0 if full, CLOSED if the channel is closed (or, after
+   *   a dead worker, was sealed before this value's commit: not delivered, ring-core.ts R5).
    */
   putOne(value: number): number {
     const k = this.reservePut(1);
     if (k <= 0) return k;
     const at = this.reservedAt;
     this.lane[at & this.mask] = value;
-    this.commit(IDX_PROD_TAIL, at, 1, IDX_RX_WAITING, IDX_RX_EPOCH);
-    return 1;
+    return this.commit(IDX_PROD_TAIL, at, 1, IDX_RX_WAITING, IDX_RX_EPOCH) ? 1 : CLOSED;
   }
 
   /**
    * Puts as many of `src[from..from+count)` as fit now, in order.
-   * @returns the number put (0: full), or CLOSED.
+   * @returns the number put (0: full), or CLOSED (none of them delivered).
    */
   putMany(src: ArrayLike<number>, from: number, count: number): number {
     const k = this.reservePut(count);
     if (k <= 0) return k;
     const at = this.reservedAt;
     this.copyIn(src, from, at, k);
-    this.commit(IDX_PROD_TAIL, at, k, IDX_RX_WAITING, IDX_RX_EPOCH);
-    return k;
+    return this.commit(IDX_PROD_TAIL, at, k, IDX_RX_WAITING, IDX_RX_EPOCH) ? k : CLOSED;
   }
 
   private copyIn(src: ArrayLike<number>, from: number, at: number, k: number): void {

@@ -55,6 +55,7 @@ import {
   type LaneType,
 } from './layout.js';
 import { checkDestination, GetManyOp, PutManyOp, type NumericArray } from './bulk-ops.js';
+import { closeReasonOf, workerExitCodeOf, type CloseReason } from './repair.js';
 import { NumericRing } from './ring.js';
 import { CLOSED, type RingCore } from './ring-core.js';
 import { blockUntil, EpochWatcher, SpinBudget } from './wait.js';
@@ -141,6 +142,19 @@ export class SharedChan<T = number> extends ChanFacade<T> {
 
   get closed(): boolean {
     return this.ring.closed;
+  }
+
+  /**
+   * Why the channel closed, as seen from any thread: `undefined` while open, `'closed'` after
+   * `close()`, `'worker-exited'` when a supervised worker exited (`supervise`).
+   */
+  get closeReason(): CloseReason | undefined {
+    return closeReasonOf(this.ring.words);
+  }
+
+  /** The exit code of the supervised worker whose exit closed the channel, else `undefined`. */
+  get workerExitCode(): number | undefined {
+    return workerExitCodeOf(this.ring.words);
   }
 
   /** Values in the ring now. Staleness: other threads may change it at any moment. */
@@ -542,7 +556,9 @@ export class SharedChan<T = number> extends ChanFacade<T> {
     if (this.ring.taken(pos)) return true;
     if (!this.ring.closed) return NOT_READY;
     if (this.ring.reclaim(pos)) return false;
-    return this.ring.taken(pos) ? true : NOT_READY; // a consumer has it and is still copying
+    // A consumer reserved it: the transfer happened, even if that consumer then died before
+    // its commit could pass `pos` (ring.ts R6), so do not wait for the commit.
+    return true;
   }
 
   /**

@@ -44,7 +44,7 @@ function objectChanAt<T>(options: ObjectChanOptions<T>, start: number) {
 
 const wordsOf = (buffer: SharedArrayBuffer): Int32Array => new Int32Array(buffer, 0, L.HEADER_WORDS);
 
-/** Indices of the words layout 1.0 names (the select masks count as reserved: they stay 0). */
+/** Indices of the words layout 1.1 names (the select masks count as reserved: they stay 0). */
 const NAMED = new Set(
   Object.entries(L)
     .filter(([name]) => name.startsWith('IDX_') && !name.endsWith('_SELECT_MASK'))
@@ -91,6 +91,7 @@ describe('a library channel, read at the offsets of SPEC.md', () => {
     expect(String.fromCharCode(...new Uint8Array(buffer, 0, 4))).toBe('SCH1');
     expect(dv.getUint32(4 * L.IDX_MAGIC, true)).toBe(0x31484353);
     expect(word(L.IDX_VERSION)).toBe(0x00010001);
+    expect(word(L.IDX_REQUIRED_FEATURES)).toBe(L.FEATURE_DOORBELLS | L.FEATURE_SEALED_COMMIT);
     expect(word(L.IDX_KIND)).toBe(L.KIND_NUMERIC);
     expect(word(L.IDX_LANE)).toBe(L.LANE_F64);
     expect(word(L.IDX_SLOTS)).toBe(8);
@@ -353,8 +354,10 @@ function specPut(buffer: SharedArrayBuffer, value: number): 'ok' | 'full' | 'clo
     if (used === capacity) return 'full';
     if (Atomics.compareExchange(w, L.IDX_PROD_HEAD, h, (h + 1) & L.POSITION_MASK) !== h) continue;
     new Float64Array(buffer, L.SZ_HEADER, w[L.IDX_SLOTS]!)[h & (w[L.IDX_SLOTS]! - 1)] = value;
-    while (Atomics.load(w, L.IDX_PROD_TAIL) !== h); // earlier reservations commit first
-    Atomics.store(w, L.IDX_PROD_TAIL, (h + 1) & L.POSITION_MASK);
+    // Earlier reservations commit first; a sealed tail (8.5) fails the put.
+    while (Atomics.compareExchange(w, L.IDX_PROD_TAIL, h, (h + 1) & L.POSITION_MASK) !== h) {
+      if ((Atomics.load(w, L.IDX_PROD_TAIL) & L.FLAG_SEALED) !== 0) return 'closed';
+    }
     wakeIfWaiting(w, L.IDX_RX_WAITING, L.IDX_RX_EPOCH);
     return 'ok';
   }
@@ -382,8 +385,10 @@ function specTake(buffer: SharedArrayBuffer): number | 'empty' | 'drained' {
 function specDrained(w: Int32Array): boolean {
   const head = Atomics.load(w, L.IDX_PROD_HEAD);
   if ((head & L.FLAG_CLOSED) === 0) return false;
-  const tail = Atomics.load(w, L.IDX_PROD_TAIL);
-  return tail === (head & L.POSITION_MASK) && Atomics.load(w, L.IDX_CONS_HEAD) === tail;
+  const tailWord = Atomics.load(w, L.IDX_PROD_TAIL);
+  const tail = tailWord & L.POSITION_MASK;
+  const end = (tailWord & L.FLAG_SEALED) !== 0 || tail === (head & L.POSITION_MASK);
+  return end && Atomics.load(w, L.IDX_CONS_HEAD) === tail;
 }
 
 /** SPEC.md 8.1. */
