@@ -29,11 +29,14 @@ import {
   IDX_PROD_TAIL,
   IDX_REQUIRED_FEATURES,
   IDX_RX_EPOCH,
+  IDX_RX_SELECT_MASK,
   IDX_STATE,
   IDX_TX_EPOCH,
+  IDX_TX_SELECT_MASK,
   POSITION_MASK,
   STATE_WORKER_EXITED,
 } from './layout.js';
+import type { DoorbellTable } from './doorbells.js';
 import { wake } from './ring-core.js';
 
 /** Why a shared channel closed: `close()` was called, or a supervised worker exited. */
@@ -77,7 +80,7 @@ export function markWorkerExited(words: Int32Array, exitCode: number | undefined
  * stalled short of PROD_HEAD (D2), which ends the stream there, fails the puts still waiting
  * for their turn to commit, and wakes everyone. Stops once sealed or fully committed (D3).
  */
-export function repairWhenStalled(words: Int32Array): void {
+export function repairWhenStalled(words: Int32Array, doorbells: DoorbellTable | null = null): void {
   if ((Atomics.load(words, IDX_REQUIRED_FEATURES) & FEATURE_SEALED_COMMIT) === 0) return;
   let last = -1; // no PROD_TAIL value: the first check only takes a sample
   const check = (): void => {
@@ -85,7 +88,7 @@ export function repairWhenStalled(words: Int32Array): void {
     const tail = Atomics.load(words, IDX_PROD_TAIL);
     if ((headWord & FLAG_CLOSED) === 0) return; // not closed: nothing may be sealed (R5)
     if ((tail & FLAG_SEALED) !== 0 || tail === (headWord & POSITION_MASK)) return;
-    if (tail === last && seal(words, tail)) return;
+    if (tail === last && seal(words, tail, doorbells)) return;
     last = tail;
     later(check);
   };
@@ -93,11 +96,14 @@ export function repairWhenStalled(words: Int32Array): void {
 }
 
 /** Seals PROD_TAIL at `tail` (R5). @returns false if it moved first (then look again later). */
-function seal(words: Int32Array, tail: number): boolean {
+function seal(words: Int32Array, tail: number, doorbells: DoorbellTable | null): boolean {
   if (Atomics.compareExchange(words, IDX_PROD_TAIL, tail, tail | FLAG_SEALED) !== tail) return false;
-  // Consumers sleep on RX_EPOCH; committers waiting for their turn nap on PROD_TAIL.
+  // Consumers sleep on RX_EPOCH, threads in selectSync on their doorbells; committers waiting
+  // for their turn nap on PROD_TAIL.
   wake(words, IDX_RX_EPOCH);
   wake(words, IDX_TX_EPOCH);
+  doorbells?.ringMask(words, IDX_RX_SELECT_MASK);
+  doorbells?.ringMask(words, IDX_TX_SELECT_MASK);
   Atomics.notify(words, IDX_PROD_TAIL);
   return true;
 }

@@ -14,6 +14,7 @@
  */
 import { describe } from '../errors.js';
 import { HEADER_WORDS, IDX_MAGIC, MAGIC, SZ_HEADER } from './layout.js';
+import { tableOf } from './doorbells.js';
 import { markWorkerExited, repairWhenStalled } from './repair.js';
 import type { SharedChanHandle } from './handle.js';
 
@@ -70,7 +71,7 @@ export function supervise(worker: SupervisedWorker, ...channels: SupervisedChann
     for (const { ch, words } of targets) {
       markWorkerExited(words, exitCode);
       ch.close(); // sets FLAG_CLOSED (the reason is in place), wakes every thread, settles ours
-      repairWhenStalled(words);
+      repairWhenStalled(words, tableOf(ch.handle.doorbells));
     }
   };
   let stopped = false;
