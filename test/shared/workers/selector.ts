@@ -38,7 +38,7 @@ export type SelectorTask =
   | { kind: 'getSync'; arm: ArmSpec; timeout?: number }
   | { kind: 'putSync'; arm: ArmSpec; value: unknown; timeout?: number }
   | { kind: 'close'; arm: ArmSpec }
-  /** Creates a channel in this worker first (so this thread's doorbell table is its own), then attaches nothing else. */
+  /** Creates a channel here (before anything is attached: this thread's doorbell table is then its own); answers its handle. */
   | { kind: 'ownChannel' }
   /** `rounds` selects over the arms (all gets): how often each arm won. */
   | { kind: 'count'; arms: ArmSpec[]; rounds: number; priority?: boolean; deadlineMs: number }
@@ -129,8 +129,7 @@ function run(task: SelectorTask): unknown {
     case 'ownChannel':
       // A thread uses the first doorbell table it meets: after this, its own, not the main
       // thread's (call it before this worker attaches anything).
-      sharedChan({ type: 'f64', capacity: 1 });
-      return undefined;
+      return sharedChan({ type: 'f64', capacity: 1 }).handle;
     case 'count': {
       const arms = armsOf(task.arms);
       const counts = arms.map(() => 0);
