@@ -78,6 +78,7 @@ export class Selector {
   run(task: Extract<SelectorTask, { kind: 'produce' }>): Promise<ProduceResult>;
   run(task: Extract<SelectorTask, { kind: 'selfSelect' }>): Promise<SelfSelectResult>;
   run(task: Extract<SelectorTask, { kind: 'count' }>): Promise<number[]>;
+  run(task: Extract<SelectorTask, { kind: 'quiet' }>): Promise<{ doorbell: number; channel: number }>;
   run(task: SelectorTask): Promise<unknown>;
   run(task: SelectorTask): Promise<unknown> {
     if (this.failure !== undefined) return Promise.reject(this.failure);

@@ -13,7 +13,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { attach, selectSync, sharedChan, type SharedChan, type SharedChanHandle } from '../../../src/index.js';
-import { DOORBELL_MAGIC } from '../../../src/shared/layout.js';
+import { DOORBELL_MAGIC, MAGIC } from '../../../src/shared/layout.js';
 import { taggedCodec } from './object-codecs.js';
 import { encode } from './protocol.js';
 import { numberOf, valueFor } from './selector-values.js';
@@ -46,10 +46,17 @@ export type SelectorTask =
   | { kind: 'consume'; arms: ArmSpec[]; deadlineMs: number; maxValues: number }
   /**
    * Sends seq 0..count-1 of producer `id`: 'roundRobin' puts seq k on channel k % n
-   * (alternating putSync and a one-arm selectSync), 'any' selects over a put arm on every
+   * (alternating putSync and a one-arm selectSync; 'putSync': putSync only, which works on
+   * rendezvous channels too), 'any' selects over a put arm on every
    * channel (the value lands wherever there is room first).
    */
-  | { kind: 'produce'; arms: ArmSpec[]; id: number; count: number; mode: 'roundRobin' | 'any'; deadlineMs: number }
+  | { kind: 'produce'; arms: ArmSpec[]; id: number; count: number; mode: 'roundRobin' | 'putSync' | 'any'; deadlineMs: number }
+  /**
+   * `rounds` times on each channel: a putSync then a getSync, a one-arm put select then a
+   * one-arm get select (each completes at once: nobody waits anywhere). Answers the
+   * Atomics.notify calls this thread made meanwhile.
+   */
+  | { kind: 'quiet'; arms: ArmSpec[]; rounds: number }
   /** Go's TestSelfSelect: `rounds` selects of a put arm and a get arm on one channel. */
   | { kind: 'selfSelect'; arm: ArmSpec; id: number; rounds: number; putFirst: boolean; deadlineMs: number };
 
@@ -92,6 +99,17 @@ Atomics.wait = ((ta: Int32Array, index: number, value: number, timeout?: number)
   if (recording !== null && ta[0] === DOORBELL_MAGIC) recording.push(r);
   return r;
 }) as typeof Atomics.wait;
+
+/** Atomics.notify calls this thread made on doorbell tables and on channel headers while counting. */
+let notifies: { doorbell: number; channel: number } | null = null;
+const originalNotify = Atomics.notify;
+Atomics.notify = ((ta: Int32Array, index: number, count?: number) => {
+  if (notifies !== null) {
+    if (ta[0] === DOORBELL_MAGIC) notifies.doorbell++;
+    else if (ta[0] === MAGIC) notifies.channel++;
+  }
+  return originalNotify(ta, index, count);
+}) as typeof Atomics.notify;
 
 function chanOf(arm: ArmSpec): SharedChan<any> {
   return arm.tagged === true ? attach<string>(arm.handle, { codec: taggedCodec('tagged') }) : attach<any>(arm.handle);
@@ -140,6 +158,24 @@ function run(task: SelectorTask): unknown {
       }
       return counts;
     }
+    case 'quiet': {
+      const chans = task.arms.map(chanOf);
+      notifies = { doorbell: 0, channel: 0 };
+      try {
+        for (let i = 0; i < task.rounds; i++) {
+          for (const c of chans) {
+            const v = valueFor(c, 1, i);
+            if (!c.putSync(v, { timeout: 0 })) throw new Error('quiet: putSync on a closed channel');
+            c.getSync({ timeout: 0 });
+            selectSync([[c, v]], { timeout: 0 });
+            selectSync([c], { timeout: 0 });
+          }
+        }
+        return { ...notifies };
+      } finally {
+        notifies = null;
+      }
+    }
     case 'consume':
       return consume(task.arms, task.deadlineMs, task.maxValues);
     case 'produce':
@@ -175,7 +211,7 @@ function consume(specs: ArmSpec[], deadlineMs: number, maxValues: number): Strea
   return { streams, ended: 'closed', note: '' };
 }
 
-function produce(specs: ArmSpec[], id: number, count: number, mode: 'roundRobin' | 'any', deadlineMs: number): ProduceResult {
+function produce(specs: ArmSpec[], id: number, count: number, mode: 'roundRobin' | 'putSync' | 'any', deadlineMs: number): ProduceResult {
   const chans = specs.map(chanOf);
   const deadline = performance.now() + deadlineMs;
   for (let seq = 0; seq < count; seq++) {
@@ -188,7 +224,7 @@ function produce(specs: ArmSpec[], id: number, count: number, mode: 'roundRobin'
         const c = chans[seq % chans.length]!;
         const v = valueFor(c, id, seq);
         // Alternate the two ways of putting: a plain putSync and a one-arm selectSync.
-        ok = (seq >> 1) % 2 === 0 ? c.putSync(v, { timeout }) : (selectSync([[c, v]], { timeout })[0] as boolean);
+        ok = mode === 'putSync' || (seq >> 1) % 2 === 0 ? c.putSync(v, { timeout }) : (selectSync([[c, v]], { timeout })[0] as boolean);
       }
     } catch (e) {
       if (!isTimeout(e)) throw e;
