@@ -106,12 +106,21 @@ export const IDX_PROD_HEAD = 32;
  * by CAS; bit 31 is FLAG_SEALED (set only after a supervised worker died, SPEC.md 8.5).
  */
 export const IDX_PROD_TAIL = 33;
+/**
+ * Producers asleep waiting for their turn to commit (an earlier reserver lost its core).
+ * A sleeper adds 1, re-checks PROD_TAIL, waits on it, subtracts 1; a committer that finds it
+ * non-zero after moving PROD_TAIL notifies PROD_TAIL. Advisory: a party that never notifies
+ * only makes sleepers wait out their 1 ms safety timeout.
+ */
+export const IDX_PROD_TURN_WAITERS = 34;
 
 // ---- block C (bytes 256-383): consumer positions, written by consumers.
 /** Next position a consumer may reserve. Reserved by CAS. */
 export const IDX_CONS_HEAD = 64;
 /** Every position below it has been read and its slot is free. Advanced in reservation order. */
 export const IDX_CONS_TAIL = 65;
+/** As PROD_TURN_WAITERS, for consumers waiting for their turn to move CONS_TAIL. */
+export const IDX_CONS_TURN_WAITERS = 66;
 
 // ---- block D (bytes 384-511): consumers waiting for values.
 /**

@@ -66,8 +66,10 @@ import {
   IDX_CONS_HEAD,
   IDX_CONS_TAIL,
   IDX_LAP,
+  IDX_CONS_TURN_WAITERS,
   IDX_PROD_HEAD,
   IDX_PROD_TAIL,
+  IDX_PROD_TURN_WAITERS,
   IDX_RX_EPOCH,
   IDX_RX_SELECT_MASK,
   IDX_STATE,
@@ -165,6 +167,9 @@ export abstract class RingCore {
       if (Atomics.load(w, tailIdx) !== at && !awaitTurn(w, tailIdx, at)) return true; // R6
       Atomics.store(w, tailIdx, end);
     }
+    // Same-side parties asleep for their turn (their word shares the tail's cache line, which
+    // this commit just wrote, so the load is nearly free).
+    if (Atomics.load(w, tailIdx + TURN_WAITERS_AFTER_TAIL) !== 0) Atomics.notify(w, tailIdx);
     // Loading first keeps the common case (nobody waiting) a read of a shared cache line.
     if (Atomics.load(w, waitingIdx) !== 0 && Atomics.exchange(w, waitingIdx, 0) !== 0) this.wakeSide(epochIdx);
     return true;
@@ -239,27 +244,44 @@ export function wake(words: Int32Array, epochIdx: number): void {
   Atomics.notify(words, epochIdx);
 }
 
+/** PROD_TURN_WAITERS and CONS_TURN_WAITERS sit right after their tails (layout.ts). */
+const TURN_WAITERS_AFTER_TAIL = IDX_PROD_TURN_WAITERS - IDX_PROD_TAIL;
+if (IDX_CONS_TURN_WAITERS - IDX_CONS_TAIL !== TURN_WAITERS_AFTER_TAIL) throw new Error('layout: turn waiters must follow their tails');
+
+/** Spins this many loads (~1-3 µs) before sleeping for a turn. */
+const TURN_SPINS = 1 << 10;
+
 /**
  * Waits until `words[tailIdx] === at`: the parties that reserved before us have committed.
- * They are mid-copy, so spin first; if one was preempted, nap in short waits (where this
- * thread may block) rather than burn the core it needs.
+ * They are mid-copy, so spin briefly; if one was preempted (more threads than cores), sleep
+ * on the tail, counted in its TURN_WAITERS word, so that the commit we wait for wakes us at
+ * once (a committer stores the tail, then reads the count; we count ourselves, then re-read
+ * the tail: one of us sees the other). Spinning long here burns the core the preempted party
+ * needs, and sleeping without being woken made every commit in a convoy of 4 producers on 2
+ * cores cost the 1 ms safety timeout.
  * @returns true when it is our turn; false when it never will be: PROD_TAIL was sealed (R5),
  *   or, for CONS_TAIL, the ring is closed after a supervised worker died (R6).
  */
 function awaitTurn(words: Int32Array, tailIdx: number, at: number): boolean {
   // FLAG_SEALED is only ever set in PROD_TAIL; testing it on CONS_TAIL is harmless.
-  for (let i = 0; i < 1 << 14; i++) {
+  for (let i = 0; i < TURN_SPINS; i++) {
     const seen = Atomics.load(words, tailIdx);
     if (seen === at) return true;
     if ((seen & FLAG_SEALED) !== 0) return false;
   }
   const nap = canBlock();
-  for (;;) {
-    const seen = Atomics.load(words, tailIdx);
-    if (seen === at) return true;
-    if ((seen & FLAG_SEALED) !== 0) return false;
-    if (tailIdx === IDX_CONS_TAIL && abandoned(words)) return false;
-    if (nap) Atomics.wait(words, tailIdx, seen, 1);
+  const waitersIdx = tailIdx + TURN_WAITERS_AFTER_TAIL;
+  if (nap) Atomics.add(words, waitersIdx, 1);
+  try {
+    for (;;) {
+      const seen = Atomics.load(words, tailIdx);
+      if (seen === at) return true;
+      if ((seen & FLAG_SEALED) !== 0) return false;
+      if (tailIdx === IDX_CONS_TAIL && abandoned(words)) return false;
+      if (nap) Atomics.wait(words, tailIdx, seen, 1); // 1 ms: the safety net, and R6's check
+    }
+  } finally {
+    if (nap) Atomics.sub(words, waitersIdx, 1);
   }
 }
 

@@ -62,18 +62,21 @@ const POLL_MS = 1;
  * const [value, from] = selectSync([numbers, events], { timeout: 100 });
  */
 export function selectSync(ops: ReadonlyArray<SyncSelectArm>, opts?: SyncSelectOptions): [unknown, SharedChan<any> | null] {
-  const arms = validate(ops);
+  validate(ops);
   const timeout = timeoutOf('selectSync', opts);
   const priority = opts?.priority === true;
   const hasDefault = opts !== undefined && opts !== null && Object.hasOwn(opts, 'default');
-  if (arms.length === 0 && !hasDefault) {
+  if (ops.length === 0 && !hasDefault) {
     throw new TypeError('selectSync: no arms and no default: nothing could ever complete');
   }
-  const order = arms.map((_, i) => i);
-  let r = tryArms(arms, order, priority);
-  if (r !== null) return r;
+  // Pass 1 allocates nothing: most selects in a busy loop end here.
+  const ready = tryOps(ops, priority);
+  if (ready !== null) return ready;
   if (hasDefault) return [opts!.default, null];
   assertCanBlock('selectSync');
+  const arms = ops.map(armOf);
+  const order = arms.map((_, i) => i);
+  let r: [unknown, SharedChan<any>] | null;
   const start = performance.now();
   const deadline = timeout === undefined ? Infinity : start + timeout;
   const spinUntil = Math.min(start + SPIN_MICROS / 1000, deadline);
@@ -102,32 +105,64 @@ export function selectSync(ops: ReadonlyArray<SyncSelectArm>, opts?: SyncSelectO
   }
 }
 
-function validate(ops: unknown): Arm[] {
+/** Pass 0: throws unless every arm is a shared channel or a valid `[sharedChannel, value]`. */
+function validate(ops: unknown): asserts ops is ReadonlyArray<SyncSelectArm> {
   if (!Array.isArray(ops)) throw new TypeError(`selectSync: expected an array of arms, got ${describe(ops)}`);
-  const arms: Arm[] = [];
-  ops.forEach((op: unknown, i) => {
-    if (op instanceof SharedChan) {
-      arms.push({ ch: op, put: false, value: undefined, words: headerOf(op) });
-      return;
-    }
+  for (let i = 0; i < ops.length; i++) {
+    const op: unknown = ops[i];
+    if (op instanceof SharedChan) continue;
     if (Array.isArray(op) && op.length === 2 && op[0] instanceof SharedChan) {
       const ch = op[0] as SharedChan<any>;
       if (!ch.selectablePut) {
         throw new TypeError(`selectSync: arm ${i} puts to a rendezvous (capacity 0) shared channel, which a select cannot do yet; give the channel a capacity`);
       }
       ch.checkPut(op[1], `selectSync: arm ${i}`);
-      arms.push({ ch, put: true, value: op[1], words: headerOf(ch) });
-      return;
+      continue;
     }
     throw new TypeError(
       `selectSync: arm ${i} must be a shared channel (a get) or [sharedChannel, value] (a put), got ${describe(op)}; ` +
         'selectSync blocks the thread, so an in-thread channel could never become ready: use select() for those',
     );
-  });
-  return arms;
+  }
 }
 
-/** Pass 1: the first arm that completes now, in random (or array) order; else null. */
+function armOf(op: SyncSelectArm): Arm {
+  if (op instanceof SharedChan) return { ch: op, put: false, value: undefined, words: headerOf(op) };
+  return { ch: op[0], put: true, value: op[1], words: headerOf(op[0]) };
+}
+
+/** Scratch permutation of pass 1 (selectSync never re-enters itself: it runs no user code). */
+let scratchOrder: number[] = [];
+
+/** Pass 1 on the raw arms, allocating nothing: the first that completes now, else null. */
+function tryOps(ops: ReadonlyArray<SyncSelectArm>, priority: boolean): [unknown, SharedChan<any>] | null {
+  const n = ops.length;
+  let order: number[] | null = null;
+  if (!priority) {
+    order = n <= scratchOrder.length ? scratchOrder : (scratchOrder = new Array<number>(n));
+    for (let i = 0; i < n; i++) order[i] = i;
+  }
+  for (let i = 0; i < n; i++) {
+    let k = i;
+    if (order !== null) {
+      const j = i + Math.floor(Math.random() * (n - i)); // lazy Fisher–Yates: draw as reached
+      k = order[j]!;
+      order[j] = order[i]!;
+      order[i] = k;
+    }
+    const op = ops[k]!;
+    if (op instanceof SharedChan) {
+      const r = op.tryGet();
+      if (r !== NOT_READY) return [r, op];
+    } else {
+      const r = op[0].tryPut(op[1]);
+      if (r !== NOT_READY) return [r, op[0]];
+    }
+  }
+  return null;
+}
+
+/** Pass 1 again while blocking: the first arm that completes now, in random (or array) order; else null. */
 function tryArms(arms: readonly Arm[], order: number[], priority: boolean): [unknown, SharedChan<any>] | null {
   const n = arms.length;
   for (let i = 0; i < n; i++) {
