@@ -314,6 +314,22 @@ describe("Go's select conformance across threads", () => {
     });
   }
 
+  test('TestSelectDuplicateChannel: a select over c, c, d wakes on d; a plain receiver blocked on c still gets the later put to c', async () => {
+    const [sel, plain, feeder] = selectors();
+    for (const capacity of [0, 1]) {
+      const c = f64(capacity);
+      const d = json(capacity);
+      const s = sel!.run({ kind: 'select', arms: [get(c), get(c), get(d)] });
+      await untilRegistered([c, d], 'rx', 'the select');
+      const g = plain!.run({ kind: 'getSync', arm: get(c), timeout: DEADLINE_MS });
+      await feeder!.run({ kind: 'putSync', arm: get(d), value: { d: 1 } });
+      expect(await within(s, BOUND_MS, 'the select')).toMatchObject({ value: { d: 1 }, index: 2 });
+      expect(await within(c.put(8), BOUND_MS, 'the put to c')).toBe(true);
+      expect(await within(g, BOUND_MS, 'the plain receiver')).toBe(8);
+      expectMasksClear([c, d], `capacity ${capacity}`);
+    }
+  });
+
   test('select7: every receiver form meets every sender form across threads (capacity 1: 3 x 3; capacity 0: 3 receivers x a plain put)', async () => {
     const [rx, tx] = selectors();
     type Form = 'plain' | 'select1' | 'select2';

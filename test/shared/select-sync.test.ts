@@ -328,6 +328,61 @@ describe('selectSync on one thread', () => {
     expectReleased([c], 'after the self-selects');
   });
 
+  test('TestPseudoRandomSend: 100 selects of two put arms on one channel (capacity 100) send each value more than 10 times', () => {
+    const c = f64(100);
+    for (let i = 0; i < 100; i++) expect(selectSync([[c, 1], [c, 0]])).toEqual([true, c]);
+    const counts = [0, 0];
+    for (let v = selectSync([c], { default: -1 })[0]; v !== -1; v = selectSync([c], { default: -1 })[0]) counts[v as number]!++;
+    expect(counts[0]! + counts[1]!).toBe(100);
+    expect(counts[0]).toBeGreaterThan(10);
+    expect(counts[1]).toBeGreaterThan(10);
+  });
+
+  test('put arms on sliding and dropping channels are always ready: the policy applies', () => {
+    for (const make of [() => sharedChan({ type: 'f64', capacity: 1, policy: 'sliding' }), () => sharedChan<any>({ capacity: 1, policy: 'sliding' })]) {
+      const c = make();
+      c.offer(1);
+      const full = f64(1);
+      full.offer(0);
+      expect(selectSync([[full, 9], [c, 2]], { timeout: 0 })).toEqual([true, c]);
+      expect([c.poll(), c.poll()], 'sliding: the oldest was dropped').toEqual([2, undefined]);
+    }
+    const d = sharedChan({ type: 'f64', capacity: 1, policy: 'dropping' });
+    d.offer(1);
+    expect(selectSync([[d, 2]], { timeout: 0 })).toEqual([true, d]);
+    expect([d.poll(), d.poll()], 'dropping: the new value was dropped').toEqual([1, undefined]);
+  });
+
+  test("this thread's parked Promise operations keep their place (per-thread FIFO): selectSync serves them first", async () => {
+    // A Promise get parked here gets the next value; a selectSync after it waits for the one after.
+    const c = f64(2);
+    const parked = c.get();
+    c.offer(1);
+    expect(() => selectSync([c], { timeout: 5 })).toThrow(expect.objectContaining({ name: 'TimeoutError' }));
+    c.offer(2);
+    expect(selectSync([c], { timeout: 5 })).toEqual([2, c]);
+    expect(await parked).toBe(1);
+    // A Promise put parked here on a full channel enters once a selectSync get made room.
+    const full = f64(1);
+    full.offer(10);
+    const put = full.put(11);
+    expect(selectSync([full])).toEqual([10, full]);
+    expect(await put).toBe(true);
+    expect(full.poll()).toBe(11);
+    // A rendezvous put parked here is taken by a selectSync get arm, and then resolves true.
+    const rv = f64(0);
+    const handed = rv.put(5);
+    expect(selectSync([rv], { timeout: 100 })).toEqual([5, rv]);
+    expect(await handed).toBe(true);
+    // A Promise get parked here receives a selectSync put arm's value.
+    const e = json(1);
+    const waiting = e.get();
+    expect(selectSync([[e, { to: 'parked' }]])).toEqual([true, e]);
+    expect(await waiting).toEqual({ to: 'parked' });
+    expect(e.length).toBe(0);
+    expectReleased([c, full, rv, e], 'after the mixed calls');
+  });
+
   test('the same channel in several arms is fine', () => {
     const c = f64(4);
     c.offer(1);
