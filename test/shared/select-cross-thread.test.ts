@@ -128,6 +128,44 @@ describe('a worker blocked in selectSync is woken by any arm becoming ready', ()
     }
   });
 
+  test('a timeout racing with a put or a get elsewhere: either the arm completed (and the value moved) or TimeoutError (and nothing moved), never both, never neither', async () => {
+    const [w] = selectors();
+    const outcomes = { done: 0, timedOut: 0 };
+    for (let round = 0; round < 60; round++) {
+      const gets = round % 2 === 0;
+      const chans = mixed(3, 1);
+      const i = round % 3;
+      if (!gets) for (const c of chans) c.offer(valueOn(c, 100));
+      const v = valueOn(chans[i]!, round);
+      const s = w!
+        .run({ kind: 'select', arms: chans.map((c, k) => (gets ? get(c) : put(c, valueOn(c, k)))), opts: { timeout: 1 + (round % 4) } })
+        .then(
+          (r) => ({ ok: true as const, r }),
+          (e: Error) => ({ ok: false as const, e }),
+        );
+      await new Promise((r) => setTimeout(r, round % 5));
+      // Make arm i ready, from this thread.
+      if (gets) expect(chans[i]!.offer(v)).toBe(true);
+      else expect(chans[i]!.poll()).toEqual(valueOn(chans[i]!, 100));
+      const out = await within(s, BOUND_MS, `round ${round}`);
+      const what = `round ${round} (${gets ? 'get' : 'put'} arms)`;
+      if (out.ok) {
+        outcomes.done++;
+        expect(out.r, what).toMatchObject({ value: gets ? v : true, index: i });
+        if (gets) expect(chans[i]!.length, `${what}: the value was taken`).toBe(0);
+        else expect(chans[i]!.poll(), `${what}: the put arm's value is in the channel`).toEqual(valueOn(chans[i]!, i));
+      } else {
+        outcomes.timedOut++;
+        expect(out.e.name, what).toBe('TimeoutError');
+        if (gets) expect(chans[i]!.poll(), `${what}: the value is still there`).toEqual(v);
+        else expect(chans[i]!.length, `${what}: the put arm put nothing`).toBe(0);
+      }
+      for (const [k, c] of chans.entries()) if (k !== i) expect(c.length, `${what}: channel ${k}`).toBe(gets ? 0 : 1);
+      expectMasksClear(chans, what);
+    }
+    expect(outcomes.done + outcomes.timedOut).toBe(60);
+  });
+
   test('several workers blocked in selects over the same channels: each put wakes one to take it, none is lost or taken twice', async () => {
     const [a, b, c, feeder] = selectors();
     const chans = mixed(3, 2);
