@@ -142,6 +142,15 @@
 #define SABCHAN_IDX_PROD_TAIL              33u
 #define SABCHAN_OFF_PROD_TAIL              132u
 
+/*
+ * Producers asleep waiting for their turn to commit (an earlier reserver lost its core). A sleeper
+ * adds 1, re-checks PROD_TAIL, waits on it, subtracts 1; a committer that finds it non-zero after
+ * moving PROD_TAIL notifies PROD_TAIL. Advisory: a party that never notifies only makes sleepers
+ * wait out their 1 ms safety timeout.
+ */
+#define SABCHAN_IDX_PROD_TURN_WAITERS      34u
+#define SABCHAN_OFF_PROD_TURN_WAITERS      136u
+
 /* ---- block C (bytes 256-383): consumer positions, written by consumers. */
 /* Next position a consumer may reserve. Reserved by CAS. */
 #define SABCHAN_IDX_CONS_HEAD              64u
@@ -150,6 +159,10 @@
 /* Every position below it has been read and its slot is free. Advanced in reservation order. */
 #define SABCHAN_IDX_CONS_TAIL              65u
 #define SABCHAN_OFF_CONS_TAIL              260u
+
+/* As PROD_TURN_WAITERS, for consumers waiting for their turn to move CONS_TAIL. */
+#define SABCHAN_IDX_CONS_TURN_WAITERS      66u
+#define SABCHAN_OFF_CONS_TURN_WAITERS      264u
 
 /* ---- block D (bytes 384-511): consumers waiting for values. */
 /*
@@ -312,7 +325,7 @@
  * in a select mask of the channel they committed on.
  */
 /* "SCHD" as a little-endian u32: the first word of a doorbell table. */
-#define SABCHAN_DOORBELL_MAGIC             1145586515u
+#define SABCHAN_DOORBELL_MAGIC             0x44484353u
 
 /* Word 1: a random non-zero id naming the table (a thread adopts one table). */
 #define SABCHAN_DOORBELL_IDX_TABLE_ID      1u
@@ -370,11 +383,13 @@ typedef struct sabchan_header {
   /* block B: bytes 128-255 */
   int32_t prod_head;                 /* word 32, byte 128 */
   int32_t prod_tail;                 /* word 33, byte 132 */
-  int32_t reserved_34_63[30];        /* words 34-63, bytes 136-255 */
+  int32_t prod_turn_waiters;         /* word 34, byte 136 */
+  int32_t reserved_35_63[29];        /* words 35-63, bytes 140-255 */
   /* block C: bytes 256-383 */
   int32_t cons_head;                 /* word 64, byte 256 */
   int32_t cons_tail;                 /* word 65, byte 260 */
-  int32_t reserved_66_95[30];        /* words 66-95, bytes 264-383 */
+  int32_t cons_turn_waiters;         /* word 66, byte 264 */
+  int32_t reserved_67_95[29];        /* words 67-95, bytes 268-383 */
   /* block D: bytes 384-511 */
   int32_t rx_waiting;                /* word 96, byte 384 */
   int32_t rx_epoch;                  /* word 97, byte 388 */

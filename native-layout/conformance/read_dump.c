@@ -27,6 +27,12 @@ static const uint32_t LANE_BYTES[] = {
     SABCHAN_LANE_I16_BYTES, SABCHAN_LANE_U16_BYTES, SABCHAN_LANE_I8_BYTES,  SABCHAN_LANE_U8_BYTES,
 };
 
+/* True for the words of the select masks (block F, SPEC.md 7.6): named, non-zero while a select waits. */
+static int is_select_mask(uint32_t i) {
+  return (i >= SABCHAN_IDX_RX_SELECT_MASK && i < SABCHAN_IDX_RX_SELECT_MASK + SABCHAN_SELECT_MASK_WORDS) ||
+         (i >= SABCHAN_IDX_TX_SELECT_MASK && i < SABCHAN_IDX_TX_SELECT_MASK + SABCHAN_SELECT_MASK_WORDS);
+}
+
 /* A seq_cst load of one header word. */
 static int32_t load(int32_t *word) { return atomic_load((_Atomic int32_t *)word); }
 
@@ -125,7 +131,8 @@ static int read_object(unsigned char *base, long length, uint32_t major, uint32_
                    i == SABCHAN_IDX_PROD_HEAD || i == SABCHAN_IDX_PROD_TAIL || i == SABCHAN_IDX_CONS_HEAD ||
                    i == SABCHAN_IDX_CONS_TAIL || i == SABCHAN_IDX_RX_WAITING || i == SABCHAN_IDX_RX_EPOCH ||
                    i == SABCHAN_IDX_TX_WAITING || i == SABCHAN_IDX_TX_EPOCH || i == SABCHAN_IDX_CLOSE_REASON ||
-                   i == SABCHAN_IDX_LAP || i == SABCHAN_IDX_MSG_FREE;
+                   i == SABCHAN_IDX_LAP || i == SABCHAN_IDX_MSG_FREE || i == SABCHAN_IDX_STATE ||
+                   i == SABCHAN_IDX_EXIT_CODE || is_select_mask(i);
     if (!is_named && load(&words[i]) != 0) reserved_zero = 0;
   }
 
@@ -237,7 +244,7 @@ int main(int argc, char **argv) {
   int32_t *words = (int32_t *)base;
   int reserved_zero = 1;
   for (uint32_t i = 0; i < SABCHAN_HEADER_WORDS; i++) {
-    int is_named = 0;
+    int is_named = is_select_mask(i);
     for (size_t j = 0; j < sizeof named / sizeof named[0]; j++) is_named |= named[j] == i;
     if (!is_named && load(&words[i]) != 0) reserved_zero = 0;
   }

@@ -5,7 +5,9 @@
  *   - a channel made by the library has every word and value where SPEC.md says;
  *   - a party that follows SPEC.md by the letter (here in JS, on plain typed arrays) and a
  *     C reader interoperate with the library on the same buffer;
- *   - all of the above for object channels too (layout 1.1: records in a byte ring, permits).
+ *   - all of the above for object channels too (layout 1.1: records in a byte ring, permits);
+ *   - select across threads (layout 1.1, SPEC.md 7.6): a SPEC party rings a library select
+ *     blocked in a worker, and the library rings a SPEC party's slot in its doorbell table.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { HEADER_PATH, renderHeader, renderSpec, SPEC_PATH } from '../../native-layout/generate.js';
 import { attach, AttachError, sharedChan, structCodec, utf8Codec, type NumericChanOptions, type ObjectChanOptions } from '../../src/index.js';
 import * as L from '../../src/shared/layout.js';
+import { SAFETY_TIMEOUT_MS } from '../../src/shared/wait.js';
+import { startTsWorker } from '../helpers/ts-worker.js';
 
 const conformance = fileURLToPath(new URL('../../native-layout/conformance/', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sabchan-native-layout-'));
@@ -44,7 +48,7 @@ function objectChanAt<T>(options: ObjectChanOptions<T>, start: number) {
 
 const wordsOf = (buffer: SharedArrayBuffer): Int32Array => new Int32Array(buffer, 0, L.HEADER_WORDS);
 
-/** Indices of the words layout 1.1 names (the select masks count as reserved: they stay 0). */
+/** Indices of the words layout 1.1 names (the select masks count as reserved: they stay 0 while no select waits). */
 const NAMED = new Set(
   Object.entries(L)
     .filter(([name]) => name.startsWith('IDX_') && !name.endsWith('_SELECT_MASK'))
@@ -332,18 +336,39 @@ describe('an object channel, read at the offsets of SPEC.md', () => {
 
 // ---- a party that follows SPEC.md by the letter -----------------------------------------------
 
-/** SPEC.md 7.3: after a commit, wake the other side if its WAITING flag was set. */
-function wakeIfWaiting(w: Int32Array, waitingIdx: number, epochIdx: number): boolean {
+/**
+ * SPEC.md 7.3: after a commit, wake the other side if its WAITING flag was set, and ring that
+ * side's select mask (7.6.5) in `doorbells`, the table of the channel's handle, if given.
+ */
+function wakeIfWaiting(w: Int32Array, waitingIdx: number, epochIdx: number, doorbells?: SharedArrayBuffer): boolean {
   if (Atomics.load(w, waitingIdx) === 0 || Atomics.exchange(w, waitingIdx, 0) === 0) return false;
   Atomics.add(w, epochIdx, 1);
   Atomics.notify(w, epochIdx); // all waiters
+  if (doorbells !== undefined) specRing(w, waitingIdx === L.IDX_RX_WAITING ? L.IDX_RX_SELECT_MASK : L.IDX_TX_SELECT_MASK, doorbells);
   return true;
+}
+
+/** SPEC.md 7.6.5: rings every doorbell whose bit is set in the mask at `maskIdx`. @returns the slots rung. */
+function specRing(w: Int32Array, maskIdx: number, doorbells: SharedArrayBuffer): number[] {
+  const table = new Int32Array(doorbells);
+  const rung: number[] = [];
+  for (let k = 0; k < L.SELECT_MASK_WORDS; k++) {
+    const bits = Atomics.load(w, maskIdx + k);
+    for (let i = 0; i < 32; i++) {
+      if ((bits & (1 << i)) === 0) continue;
+      const t = 32 * k + i;
+      Atomics.add(table, L.doorbellIndex(t), 1);
+      Atomics.notify(table, L.doorbellIndex(t), 1); // only the slot's holder sleeps there
+      rung.push(t);
+    }
+  }
+  return rung;
 }
 
 const d = (a: number, b: number): number => (b - a) & L.POSITION_MASK;
 
-/** SPEC.md 5.2 with n = 1, on an f64 channel. */
-function specPut(buffer: SharedArrayBuffer, value: number): 'ok' | 'full' | 'closed' {
+/** SPEC.md 5.2 with n = 1, on an f64 channel; rings in `doorbells` (7.6.5) if given. */
+function specPut(buffer: SharedArrayBuffer, value: number, doorbells?: SharedArrayBuffer): 'ok' | 'full' | 'closed' {
   const w = wordsOf(buffer);
   const capacity = Math.max(w[L.IDX_CAPACITY]!, 1);
   for (;;) {
@@ -358,13 +383,13 @@ function specPut(buffer: SharedArrayBuffer, value: number): 'ok' | 'full' | 'clo
     while (Atomics.compareExchange(w, L.IDX_PROD_TAIL, h, (h + 1) & L.POSITION_MASK) !== h) {
       if ((Atomics.load(w, L.IDX_PROD_TAIL) & L.FLAG_SEALED) !== 0) return 'closed';
     }
-    wakeIfWaiting(w, L.IDX_RX_WAITING, L.IDX_RX_EPOCH);
+    wakeIfWaiting(w, L.IDX_RX_WAITING, L.IDX_RX_EPOCH, doorbells);
     return 'ok';
   }
 }
 
-/** SPEC.md 5.3 with n = 1, and 8.3 when nothing is there. */
-function specTake(buffer: SharedArrayBuffer): number | 'empty' | 'drained' {
+/** SPEC.md 5.3 with n = 1, and 8.3 when nothing is there; rings in `doorbells` (7.6.5) if given. */
+function specTake(buffer: SharedArrayBuffer, doorbells?: SharedArrayBuffer): number | 'empty' | 'drained' {
   const w = wordsOf(buffer);
   const capacity = Math.max(w[L.IDX_CAPACITY]!, 1);
   for (;;) {
@@ -376,7 +401,7 @@ function specTake(buffer: SharedArrayBuffer): number | 'empty' | 'drained' {
     const value = new Float64Array(buffer, L.SZ_HEADER, w[L.IDX_SLOTS]!)[h & (w[L.IDX_SLOTS]! - 1)]!;
     while (Atomics.load(w, L.IDX_CONS_TAIL) !== h);
     Atomics.store(w, L.IDX_CONS_TAIL, (h + 1) & L.POSITION_MASK);
-    wakeIfWaiting(w, L.IDX_TX_WAITING, L.IDX_TX_EPOCH);
+    wakeIfWaiting(w, L.IDX_TX_WAITING, L.IDX_TX_EPOCH, doorbells);
     return value;
   }
 }
@@ -391,8 +416,8 @@ function specDrained(w: Int32Array): boolean {
   return end && Atomics.load(w, L.IDX_CONS_HEAD) === tail;
 }
 
-/** SPEC.md 8.1. */
-function specClose(buffer: SharedArrayBuffer): boolean {
+/** SPEC.md 8.1, ringing both select masks in `doorbells` (7.6.5) if given. */
+function specClose(buffer: SharedArrayBuffer, doorbells?: SharedArrayBuffer): boolean {
   const w = wordsOf(buffer);
   if ((Atomics.load(w, L.IDX_PROD_HEAD) & L.FLAG_CLOSED) !== 0) return false;
   Atomics.compareExchange(w, L.IDX_CLOSE_REASON, L.CLOSE_REASON_NONE, L.CLOSE_REASON_CLOSED);
@@ -401,6 +426,7 @@ function specClose(buffer: SharedArrayBuffer): boolean {
     Atomics.add(w, epoch, 1);
     Atomics.notify(w, epoch);
   }
+  if (doorbells !== undefined) for (const mask of [L.IDX_RX_SELECT_MASK, L.IDX_TX_SELECT_MASK]) specRing(w, mask, doorbells);
   return (old & L.FLAG_CLOSED) === 0;
 }
 
@@ -463,10 +489,9 @@ describe('a party following SPEC.md interoperates with the library', () => {
 
 // ---- a party that follows SPEC.md 5.7 for object channels -------------------------------------
 
-/** SPEC.md 5.7.1: a permit goes back, and producers asleep for want of one are woken. */
+/** SPEC.md 5.7.1: a producer gives back a permit it did not use, and wakes nobody (it is not a commit). */
 function specGivePermitBack(w: Int32Array): void {
   Atomics.add(w, L.IDX_MSG_FREE, 1);
-  wakeIfWaiting(w, L.IDX_TX_WAITING, L.IDX_TX_EPOCH);
 }
 
 /** SPEC.md 5.7.2: puts one record holding `payload`. */
@@ -475,7 +500,10 @@ function specPutRecord(buffer: SharedArrayBuffer, payload: Uint8Array): 'ok' | '
   const size = w[L.IDX_SLOTS]!;
   if (payload.length > w[L.IDX_MAX_MESSAGE_BYTES]!) throw new RangeError('larger than MAX_MESSAGE_BYTES: never put');
   const need = recordBytes(payload.length);
-  if ((Atomics.load(w, L.IDX_PROD_HEAD) & L.FLAG_CLOSED) !== 0) return 'closed';
+  const h0 = Atomics.load(w, L.IDX_PROD_HEAD);
+  if ((h0 & L.FLAG_CLOSED) !== 0) return 'closed';
+  const used0 = d(Atomics.load(w, L.IDX_CONS_TAIL), h0); // bytes before the permit (5.7.2 step 2)
+  if (used0 <= size && size - used0 < need) return 'full';
   for (;;) {
     const free = Atomics.load(w, L.IDX_MSG_FREE); // a permit, never taking MSG_FREE below 0
     if (free <= 0) return 'full';
@@ -503,9 +531,14 @@ function specPutRecord(buffer: SharedArrayBuffer, payload: Uint8Array): 'ok' | '
   const data = new Uint8Array(buffer, L.SZ_HEADER, size);
   for (let i = 0; i < payload.length; i++) data[(offset + L.RECORD_HEADER_BYTES + i) & (size - 1)] = payload[i]!;
   const end = (h + need) & L.POSITION_MASK;
-  while (Atomics.load(w, L.IDX_PROD_TAIL) !== h); // earlier reservations commit first
-  if (h >>> L.LAP_SHIFT !== end >>> L.LAP_SHIFT) Atomics.add(w, L.IDX_LAP, 1);
-  Atomics.store(w, L.IDX_PROD_TAIL, end);
+  // Commit by CAS (5.2 step 5): earlier reservations first, the LAP bump before a crossing, and a seal fails the put.
+  for (;;) {
+    const seen = Atomics.load(w, L.IDX_PROD_TAIL);
+    if ((seen & L.FLAG_SEALED) !== 0) return 'closed';
+    if (seen !== h) continue;
+    if (h >>> L.LAP_SHIFT !== end >>> L.LAP_SHIFT) Atomics.add(w, L.IDX_LAP, 1);
+    if (Atomics.compareExchange(w, L.IDX_PROD_TAIL, h, end) === h) break;
+  }
   wakeIfWaiting(w, L.IDX_RX_WAITING, L.IDX_RX_EPOCH);
   return 'ok';
 }
@@ -589,6 +622,42 @@ describe('a party following SPEC.md interoperates with the library on object cha
     expect([ch.poll(), ch.poll()]).toEqual([1111111111111111111111111111111111111111, 1234567]);
   });
 
+  test('a library put that finds the bytes full leaves MSG_FREE as it was and wakes nobody (5.7.1): only a consumer commit wakes the send side', () => {
+    const ch = sharedChan({ capacity: 8, bytes: 64 });
+    const w = wordsOf(ch.handle.buffer);
+    expect(specPutRecord(ch.handle.buffer, new Uint8Array(40))).toBe('ok'); // 48 of the 64 bytes
+    Atomics.store(w, L.IDX_TX_WAITING, 1); // a producer asleep for a permit, as far as the words tell
+    const txEpoch = w[L.IDX_TX_EPOCH];
+    expect(ch.offer('x'.repeat(20))).toBe(false); // 22 bytes of JSON: a 32-byte record, 16 free
+    expect(specPutRecord(ch.handle.buffer, new Uint8Array(20))).toBe('full');
+    expect([w[L.IDX_MSG_FREE], w[L.IDX_TX_WAITING], w[L.IDX_TX_EPOCH]]).toEqual([7, 1, txEpoch]);
+    // A consumer commit is what wakes the send side (7.3).
+    expect(specTakeRecord(ch.handle.buffer)).toEqual(new Uint8Array(40));
+    expect([w[L.IDX_MSG_FREE], w[L.IDX_TX_WAITING], w[L.IDX_TX_EPOCH]]).toEqual([8, 0, txEpoch! + 1]);
+  });
+
+  /** Record lengths that SPEC.md 4.2 calls corrupt, on records at 0 and 16 (16 bytes each). */
+  const corruptLengths: { what: string; at: number; length: number; takenFirst: number }[] = [
+    { what: 'a payload longer than MAX_MESSAGE_BYTES', at: 0, length: 57, takenFirst: 0 },
+    { what: 'a negative payload length', at: 0, length: -1, takenFirst: 0 },
+    { what: 'a record that runs past PROD_TAIL', at: 16, length: 9, takenFirst: 1 },
+  ];
+  test.each(corruptLengths)('a corrupt record ($what): the library\'s get throws, and so does the SPEC party; nothing is reserved', async ({ at, length, takenFirst }) => {
+    const ch = sharedChan({ capacity: 4, bytes: 64 });
+    const buffer = ch.handle.buffer;
+    const w = wordsOf(buffer);
+    await ch.put(1);
+    await ch.put(2);
+    new DataView(buffer, L.SZ_HEADER).setInt32(at, length, true);
+    for (let i = 0; i < takenFirst; i++) expect(ch.poll()).toBe(1);
+    const before = [...positionsOf(w), w[L.IDX_MSG_FREE]];
+    expect(() => ch.poll()).toThrow(new RegExp(`corrupt record at byte position ${at}: length ${length}`));
+    await expect(Promise.resolve().then(() => ch.get())).rejects.toThrow(/corrupt record/);
+    expect(() => specTakeRecord(buffer)).toThrow(/corrupt record/);
+    expect([...positionsOf(w), w[L.IDX_MSG_FREE]]).toEqual(before); // CONS_HEAD stays: every later get throws again
+    expect(() => ch.poll()).toThrow(/corrupt record/);
+  });
+
   test('a library put waiting for a permit is woken by a SPEC take, which gave the permit back before its commit', async () => {
     const ch = sharedChan({ capacity: 1 });
     const w = wordsOf(ch.handle.buffer);
@@ -637,6 +706,216 @@ describe('a party following SPEC.md interoperates with the library on object cha
     expect(await ch.get()).toBeUndefined();
     expect(specTakeRecord(buffer)).toBe('drained');
     expect(w[L.IDX_MSG_FREE]).toBe(4);
+  });
+});
+
+// ---- select across threads (SPEC.md 7.6): doorbells --------------------------------------------
+
+/** One arm of a SPEC party's select: the side of one channel it waits on. */
+interface SpecArm {
+  readonly w: Int32Array;
+  readonly mask: number;
+  readonly waiting: number;
+}
+
+const rxArm = (buffer: SharedArrayBuffer): SpecArm => ({ w: wordsOf(buffer), mask: L.IDX_RX_SELECT_MASK, waiting: L.IDX_RX_WAITING });
+const txArm = (buffer: SharedArrayBuffer): SpecArm => ({ w: wordsOf(buffer), mask: L.IDX_TX_SELECT_MASK, waiting: L.IDX_TX_WAITING });
+const maskBit = (w: Int32Array, maskIdx: number, t: number): boolean => (Atomics.load(w, maskIdx + (t >> 5)) & (1 << (t & 31))) !== 0;
+const maskWords = (w: Int32Array, maskIdx: number): number[] => [...w.subarray(maskIdx, maskIdx + L.SELECT_MASK_WORDS)];
+
+/** SPEC.md 7.6.3: takes the lowest free slot by CAS on the allocation bitmap. @returns the slot, or -1. */
+function specTakeSlot(table: Int32Array): number {
+  for (let k = 0; k < L.SELECT_MASK_WORDS; k++) {
+    for (;;) {
+      const held = Atomics.load(table, L.DOORBELL_IDX_ALLOC + k);
+      if (held === -1) break; // all 32 held
+      const bit = ~held & (held + 1);
+      if (Atomics.compareExchange(table, L.DOORBELL_IDX_ALLOC + k, held, held | bit) === held) return 32 * k + (31 - Math.clz32(bit));
+    }
+  }
+  return -1;
+}
+
+/** SPEC.md 7.6.3: frees a slot with an atomic AND. */
+function specReleaseSlot(table: Int32Array, t: number): void {
+  Atomics.and(table, L.DOORBELL_IDX_ALLOC + (t >> 5), ~(1 << (t & 31)));
+}
+
+/** SPEC.md 7.6.4 steps 2 and 3: reads the doorbell, then sets the mask bit and WAITING of every arm. @returns e. */
+function specRegister(table: Int32Array, t: number, arms: readonly SpecArm[]): number {
+  const e = Atomics.load(table, L.doorbellIndex(t));
+  for (const arm of arms) {
+    Atomics.or(arm.w, arm.mask + (t >> 5), 1 << (t & 31));
+    Atomics.store(arm.w, arm.waiting, 1);
+  }
+  return e;
+}
+
+/** SPEC.md 7.6.4 step 6: clears the bit from every mask, then releases the slot. */
+function specEndSelect(table: Int32Array, t: number, arms: readonly SpecArm[]): void {
+  for (const arm of arms) Atomics.and(arm.w, arm.mask + (t >> 5), ~(1 << (t & 31)));
+  specReleaseSlot(table, t);
+}
+
+/** Resolves once `cond` holds, polling; fails after 10 s. */
+async function until(cond: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+/** A worker that attaches the handles it is given and blocks in one selectSync over them (get arms). */
+const SELECT_WORKER = `
+import { parentPort, workerData } from 'node:worker_threads';
+const { attach, selectSync } = await import(${JSON.stringify(new URL('../../src/index.ts', import.meta.url).href)});
+const arms = workerData.data.map((handle) => attach(handle));
+const [value, ch] = selectSync(arms, { timeout: 10000 });
+parentPort.postMessage({ value, index: arms.indexOf(ch) });
+`;
+
+describe('select across threads (SPEC.md 7.6): doorbells', () => {
+  test('a new channel requires FEATURE_DOORBELLS | FEATURE_SEALED_COMMIT; its handle carries the thread\'s doorbell table', () => {
+    const numeric = sharedChan({ type: 'i32', capacity: 4 });
+    const object = sharedChan({ capacity: 4, bytes: 64 });
+    for (const ch of [numeric, object]) {
+      const w = wordsOf(ch.handle.buffer);
+      expect(w[L.IDX_REQUIRED_FEATURES]).toBe(L.FEATURE_DOORBELLS | L.FEATURE_SEALED_COMMIT);
+      expect(w[L.IDX_REQUIRED_FEATURES]).toBe(L.KNOWN_REQUIRED_FEATURES);
+      expect([...maskWords(w, L.IDX_RX_SELECT_MASK), ...maskWords(w, L.IDX_TX_SELECT_MASK)]).toEqual(new Array(8).fill(0));
+    }
+    // 7.6.1: the table is a buffer of its own, in the handle (7.6.2), shared by the thread's channels.
+    const doorbells = numeric.handle.doorbells!;
+    expect(doorbells).toBeInstanceOf(SharedArrayBuffer);
+    expect(object.handle.doorbells).toBe(doorbells);
+    expect(doorbells).not.toBe(numeric.handle.buffer);
+    expect(doorbells.byteLength).toBe(L.SZ_DOORBELL_TABLE);
+    expect(doorbells.byteLength).toBe(128 + 128 * 128);
+    expect(String.fromCharCode(...new Uint8Array(doorbells, 0, 4))).toBe('SCHD');
+    const table = new Int32Array(doorbells);
+    expect(Atomics.load(table, 0)).toBe(L.DOORBELL_MAGIC);
+    expect(table[L.DOORBELL_IDX_TABLE_ID]).not.toBe(0);
+    expect([L.doorbellIndex(0), L.doorbellIndex(1), L.doorbellIndex(127)]).toEqual([32, 64, 4096]);
+    // Reserved words of the head and of every slot's stride are 0.
+    const reserved = [...table.keys()].filter(
+      (i) => i !== 0 && i !== L.DOORBELL_IDX_TABLE_ID && !(i >= L.DOORBELL_IDX_ALLOC && i < L.DOORBELL_IDX_ALLOC + L.SELECT_MASK_WORDS) && i % L.DOORBELL_STRIDE_WORDS !== 0,
+    );
+    expect(reserved.filter((i) => table[i] !== 0)).toEqual([]);
+  });
+
+  test('a SPEC select waiter in the library\'s table: library commits ring it (RX on a put, TX on a get), a close rings both masks', async () => {
+    const rx = sharedChan({ type: 'f64', capacity: 2 });
+    const tx = sharedChan({ type: 'f64', capacity: 1 });
+    expect(await tx.put(1)).toBe(true); // full: a put arm on it waits for a take
+    const doorbells = rx.handle.doorbells!;
+    const table = new Int32Array(doorbells);
+    const arms = [rxArm(rx.handle.buffer), txArm(tx.handle.buffer)];
+    const [rxW, txW] = [arms[0]!.w, arms[1]!.w];
+
+    // Select 1: a take from rx or a put to tx. Nothing is ready; the library's put to rx rings.
+    let t = specTakeSlot(table);
+    expect(t).toBeGreaterThanOrEqual(0);
+    expect(Atomics.load(table, L.DOORBELL_IDX_ALLOC + (t >> 5)) & (1 << (t & 31))).not.toBe(0);
+    const bell = L.doorbellIndex(t);
+    let e = specRegister(table, t, arms);
+    expect([maskBit(rxW, L.IDX_RX_SELECT_MASK, t), maskBit(txW, L.IDX_TX_SELECT_MASK, t), rxW[L.IDX_RX_WAITING], txW[L.IDX_TX_WAITING]]).toEqual([true, true, 1, 1]);
+    expect([specTake(rx.handle.buffer, doorbells), specPut(tx.handle.buffer, 2, doorbells)]).toEqual(['empty', 'full']);
+    expect(await rx.put(7)).toBe(true);
+    expect(Atomics.load(table, bell)).toBe(e + 1); // rung: a sleep on e returns at once
+    expect(Atomics.wait(table, bell, e, 0)).toBe('not-equal');
+    expect(rxW[L.IDX_RX_WAITING]).toBe(0); // cleared by the committer that rang
+    expect(txW[L.IDX_TX_WAITING]).toBe(1); // the other side was not woken
+    expect(maskBit(rxW, L.IDX_RX_SELECT_MASK, t)).toBe(true); // the masks are the waiter's to clear
+    // A commit that finds the flag clear rings nothing: one registration, one ring.
+    expect(await rx.put(8)).toBe(true);
+    expect(Atomics.load(table, bell)).toBe(e + 1);
+    // The waiter retries: the take arm completes; it unregisters, then releases the slot.
+    e = specRegister(table, t, arms);
+    expect(specTake(rx.handle.buffer, doorbells)).toBe(7);
+    specEndSelect(table, t, arms);
+    expect([...maskWords(rxW, L.IDX_RX_SELECT_MASK), ...maskWords(txW, L.IDX_TX_SELECT_MASK)]).toEqual(new Array(8).fill(0));
+    expect(Atomics.load(table, L.DOORBELL_IDX_ALLOC + (t >> 5)) & (1 << (t & 31))).toBe(0);
+    expect(await rx.get()).toBe(8);
+
+    // Select 2, same arms: the library's take from tx (a consumer commit) rings the TX mask.
+    t = specTakeSlot(table);
+    e = specRegister(table, t, arms);
+    expect([specTake(rx.handle.buffer, doorbells), specPut(tx.handle.buffer, 2, doorbells)]).toEqual(['empty', 'full']);
+    expect(await tx.get()).toBe(1);
+    expect(Atomics.load(table, L.doorbellIndex(t))).toBe(e + 1);
+    expect([rxW[L.IDX_RX_WAITING], txW[L.IDX_TX_WAITING]]).toEqual([1, 0]);
+    e = specRegister(table, t, arms);
+    expect(specPut(tx.handle.buffer, 2, doorbells)).toBe('ok'); // the put arm completes
+    specEndSelect(table, t, arms);
+
+    // Select 3, a take from rx only: the library's close rings both masks (the bit is in one).
+    t = specTakeSlot(table);
+    e = specRegister(table, t, [arms[0]!]);
+    expect(specTake(rx.handle.buffer, doorbells)).toBe('empty');
+    rx.close();
+    expect(Atomics.load(table, L.doorbellIndex(t))).toBe(e + 1);
+    e = specRegister(table, t, [arms[0]!]);
+    expect(specTake(rx.handle.buffer, doorbells)).toBe('drained');
+    specEndSelect(table, t, [arms[0]!]);
+    expect(maskWords(rxW, L.IDX_RX_SELECT_MASK)).toEqual([0, 0, 0, 0]);
+    expect(await tx.get()).toBe(2);
+  });
+
+  test('a SPEC committer rings a library selectSync blocked in a worker; the select clears its bits and frees its slot', async () => {
+    const a = sharedChan({ type: 'f64', capacity: 4 });
+    const b = sharedChan({ type: 'f64', capacity: 4 });
+    const [aW, bW] = [wordsOf(a.handle.buffer), wordsOf(b.handle.buffer)];
+    const doorbells = b.handle.doorbells!;
+    const table = new Int32Array(doorbells);
+    const worker = startTsWorker(new URL(`data:text/javascript,${encodeURIComponent(SELECT_WORKER)}`), [a.handle, b.handle]);
+    try {
+      const result = new Promise<{ value: unknown; index: number }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      // The worker took a slot t in the main thread's table (it adopted it at attach) and registered on both channels.
+      const registered = (w: Int32Array): boolean => maskWords(w, L.IDX_RX_SELECT_MASK).some((m) => m !== 0) && Atomics.load(w, L.IDX_RX_WAITING) === 1;
+      await until(() => registered(aW) && registered(bW), 'the worker\'s select registered on both channels');
+      const t = [...Array(L.DOORBELL_SLOTS).keys()].find((slot) => maskBit(bW, L.IDX_RX_SELECT_MASK, slot))!;
+      expect(maskBit(aW, L.IDX_RX_SELECT_MASK, t)).toBe(true);
+      expect(Atomics.load(table, L.DOORBELL_IDX_ALLOC + (t >> 5)) & (1 << (t & 31))).not.toBe(0);
+      const e = Atomics.load(table, L.doorbellIndex(t));
+
+      // The SPEC party puts to b, clears RX_WAITING and rings the RX mask (7.3, 7.6.5). (Not
+      // checked here: the woken select may set RX_WAITING again before it finds the value.)
+      const rungAt = performance.now();
+      expect(specPut(b.handle.buffer, 42, doorbells)).toBe('ok');
+      expect(Atomics.load(table, L.doorbellIndex(t))).toBe(e + 1);
+      expect(await result).toEqual({ value: 42, index: 1 });
+      // Woken by the ring, not by its safety timeout.
+      expect(performance.now() - rungAt).toBeLessThan(SAFETY_TIMEOUT_MS / 2);
+      // 7.6.4 step 6 (Y3): the bits are cleared from both masks, then the slot is free.
+      expect([...maskWords(aW, L.IDX_RX_SELECT_MASK), ...maskWords(bW, L.IDX_RX_SELECT_MASK)]).toEqual(new Array(8).fill(0));
+      expect(Atomics.load(table, L.DOORBELL_IDX_ALLOC + (t >> 5)) & (1 << (t & 31))).toBe(0);
+    } finally {
+      await worker.terminate();
+    }
+  }, 20_000);
+
+  test('a handle without a table still gives a working channel, whose commits ring nothing (7.6.2)', async () => {
+    const original = sharedChan({ type: 'f64', capacity: 4 });
+    const buffer = new SharedArrayBuffer(original.handle.buffer.byteLength);
+    new Uint8Array(buffer).set(new Uint8Array(original.handle.buffer));
+    const w = wordsOf(buffer);
+    w[L.IDX_CHANNEL_ID] ^= 0x40000000; // another channel (attach recognises channels by id)
+    const bare = attach({ sabchan: 'shared-channel', buffer });
+    expect(bare.handle.doorbells).toBeUndefined();
+    const table = new Int32Array(original.handle.doorbells!);
+    const t = specTakeSlot(table);
+    const arm = rxArm(buffer);
+    const e = specRegister(table, t, [arm]);
+    const epoch = w[L.IDX_RX_EPOCH]!;
+    expect(await bare.put(3)).toBe(true);
+    expect([w[L.IDX_RX_WAITING], w[L.IDX_RX_EPOCH]]).toEqual([0, epoch + 1]); // its epoch's sleepers were woken
+    expect(Atomics.load(table, L.doorbellIndex(t))).toBe(e); // but no doorbell: a select there sleeps until its timeout
+    specEndSelect(table, t, [arm]);
+    expect(await bare.get()).toBe(3);
   });
 });
 
