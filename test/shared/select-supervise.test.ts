@@ -1,9 +1,10 @@
 /**
  * `selectSync` and dead workers (supervise, ring.ts R5): a worker blocked in a select over a
  * channel whose producer died holding a reserved position is woken by the close and again by
- * the seal (which makes the channel read as drained): its last sleep ends by a ring of its
- * doorbell, not by its safety timeout (which a seal that rang no doorbell would leave it to); a consuming select loop receives exactly what was committed before the
- * hole and then sees the channel end. The dying worker is test/shared/supervise/victim.ts.
+ * the seal (which makes the channel read as drained); its last sleep ends by a ring of its
+ * doorbell, not by its safety timeout (where a seal that rang no doorbell would leave it). A
+ * consuming select loop receives exactly what was committed before the hole, then sees the
+ * channel end. The dying worker is test/shared/supervise/victim.ts.
  */
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, test } from 'vitest';
