@@ -85,6 +85,10 @@ describe('selectSync stress: 2 producers, 2 consumers selecting over 3 channels'
     await stress({ chans: () => [json(2), f64(1), json(1, 256)], perProducer: 20_000, mode: 'any' });
   }, 20_000);
 
+  test('json channels whose byte rings fill before their message counts (bytes 128 and 256, capacity 8): 2 x 10,000 through selects over put arms', async () => {
+    await stress({ chans: () => [json(8, 256), json(8, 128), f64(1)], perProducer: 10_000, mode: 'any' });
+  }, 20_000);
+
   test('rendezvous and buffered mixed (capacity 0, json 2, capacity 0), putSync producers: 2 x 4,000', async () => {
     await stress({ chans: () => [f64(0), json(2), json(0)], perProducer: 4_000, mode: 'putSync' });
   }, 20_000);
