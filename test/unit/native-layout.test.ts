@@ -775,6 +775,19 @@ const [value, ch] = selectSync(arms, { timeout: 10000 });
 parentPort.postMessage({ value, index: arms.indexOf(ch) });
 `;
 
+/** Starts SELECT_WORKER over `handles`; `result` settles with what its selectSync returned. */
+function startSelectWorker(handles: unknown[]): { worker: ReturnType<typeof startTsWorker>; result: Promise<{ value: unknown; index: number }> } {
+  const worker = startTsWorker(new URL(`data:text/javascript,${encodeURIComponent(SELECT_WORKER)}`), handles);
+  const result = new Promise<{ value: unknown; index: number }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return { worker, result };
+}
+
+/** True once a select registered on the receive side of the channel whose header is `w` (7.6.4 step 3). */
+const rxRegistered = (w: Int32Array): boolean => maskWords(w, L.IDX_RX_SELECT_MASK).some((m) => m !== 0) && Atomics.load(w, L.IDX_RX_WAITING) === 1;
+
 describe('select across threads (SPEC.md 7.6): doorbells', () => {
   test('a new channel requires FEATURE_DOORBELLS | FEATURE_SEALED_COMMIT; its handle carries the thread\'s doorbell table', () => {
     const numeric = sharedChan({ type: 'i32', capacity: 4 });
@@ -868,15 +881,10 @@ describe('select across threads (SPEC.md 7.6): doorbells', () => {
     const [aW, bW] = [wordsOf(a.handle.buffer), wordsOf(b.handle.buffer)];
     const doorbells = b.handle.doorbells!;
     const table = new Int32Array(doorbells);
-    const worker = startTsWorker(new URL(`data:text/javascript,${encodeURIComponent(SELECT_WORKER)}`), [a.handle, b.handle]);
+    const { worker, result } = startSelectWorker([a.handle, b.handle]);
     try {
-      const result = new Promise<{ value: unknown; index: number }>((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-      });
       // The worker took a slot t in the main thread's table (it adopted it at attach) and registered on both channels.
-      const registered = (w: Int32Array): boolean => maskWords(w, L.IDX_RX_SELECT_MASK).some((m) => m !== 0) && Atomics.load(w, L.IDX_RX_WAITING) === 1;
-      await until(() => registered(aW) && registered(bW), 'the worker\'s select registered on both channels');
+      await until(() => rxRegistered(aW) && rxRegistered(bW), 'the worker\'s select registered on both channels');
       const t = [...Array(L.DOORBELL_SLOTS).keys()].find((slot) => maskBit(bW, L.IDX_RX_SELECT_MASK, slot))!;
       expect(maskBit(aW, L.IDX_RX_SELECT_MASK, t)).toBe(true);
       expect(Atomics.load(table, L.DOORBELL_IDX_ALLOC + (t >> 5)) & (1 << (t & 31))).not.toBe(0);
@@ -893,6 +901,27 @@ describe('select across threads (SPEC.md 7.6): doorbells', () => {
       // 7.6.4 step 6 (Y3): the bits are cleared from both masks, then the slot is free.
       expect([...maskWords(aW, L.IDX_RX_SELECT_MASK), ...maskWords(bW, L.IDX_RX_SELECT_MASK)]).toEqual(new Array(8).fill(0));
       expect(Atomics.load(table, L.DOORBELL_IDX_ALLOC + (t >> 5)) & (1 << (t & 31))).toBe(0);
+    } finally {
+      await worker.terminate();
+    }
+  }, 20_000);
+
+  test('a SPEC close rings both masks: a library selectSync blocked in a worker returns the end of the stream', async () => {
+    const open = sharedChan({ type: 'f64', capacity: 4 });
+    const closing = sharedChan({ type: 'f64', capacity: 4 });
+    const w = wordsOf(closing.handle.buffer);
+    const table = new Int32Array(closing.handle.doorbells!);
+    const { worker, result } = startSelectWorker([open.handle, closing.handle]);
+    try {
+      await until(() => rxRegistered(wordsOf(open.handle.buffer)) && rxRegistered(w), 'the worker\'s select registered on both channels');
+      const t = [...Array(L.DOORBELL_SLOTS).keys()].find((slot) => maskBit(w, L.IDX_RX_SELECT_MASK, slot))!;
+      const e = Atomics.load(table, L.doorbellIndex(t));
+      const rungAt = performance.now();
+      expect(specClose(closing.handle.buffer, closing.handle.doorbells)).toBe(true); // 8.1 step 4 (7.6.5)
+      expect(Atomics.load(table, L.doorbellIndex(t))).toBe(e + 1); // its bit is in the RX mask only
+      expect(await result).toEqual({ value: undefined, index: 1 }); // closed and drained
+      expect(performance.now() - rungAt).toBeLessThan(SAFETY_TIMEOUT_MS / 2);
+      expect(maskWords(w, L.IDX_RX_SELECT_MASK)).toEqual([0, 0, 0, 0]);
     } finally {
       await worker.terminate();
     }
