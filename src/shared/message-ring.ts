@@ -15,8 +15,10 @@
  *       *before* its CONS_TAIL commit, whose wake-up therefore finds it. A producer that gives
  *       a permit back (its bytes did not fit) wakes nobody: it would clear the WAITING flag it
  *       may have set itself and spin on its own wake-ups. A producer that meanwhile found no
- *       permit sleeps until the next consumer commit, which comes: the ring holds records.
- *       To keep such transient holds rare, a producer checks the bytes before the permit.
+ *       permit sleeps until the next consumer commit (the ring holds records, so one comes
+ *       while anyone consumes) or, if none comes, until its safety timeout (wait.ts): a
+ *       delay, never a lost message. To keep such transient holds rare, a producer checks the
+ *       bytes before it takes a permit.
  *   M3  a consumer reads a record's length only at a position below the PROD_TAIL it loaded,
  *       so the producer's header and payload stores are visible (published by that store),
  *       and uses what it read only if its CAS on CONS_HEAD from that position succeeds. A
