@@ -8,7 +8,7 @@
  * table at all (then it polls).
  */
 import { describe, expect, test } from 'vitest';
-import { chan, selectSync, sharedChan, type SharedChan } from '../../src/index.js';
+import { chan, select, selectSync, sharedChan, type SharedChan } from '../../src/index.js';
 import { DOORBELL_SLOTS } from '../../src/shared/layout.js';
 import { POISON, taggedCodec } from './workers/object-codecs.js';
 import { within } from './workers/pool.js';
@@ -62,6 +62,18 @@ describe('selectSync: bad input throws before any arm acts', () => {
     for (const bad of [null, undefined, 5, 'c', [a], [a, 1, 2], [1, a], { ch: a }, [[a, 1]]]) {
       expect(() => selectSync([a, bad] as never, { priority: true }), JSON.stringify(bad) ?? String(bad)).toThrow(TypeError);
     }
+    expect(a.length).toBe(1);
+  });
+
+  test('a hole in a sparse ops array is an arm that is not a shared channel: TypeError, as for select(), and no arm acts', () => {
+    const a = f64();
+    a.offer(1);
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = [a, , a] as never;
+    expect(() => select(sparse)).toThrow(TypeError);
+    expect(() => selectSync(sparse)).toThrow(TypeError);
+    expect(() => selectSync(sparse, { priority: true, default: 'd' })).toThrow(TypeError);
+    expect(() => selectSync(new Array(2) as never, { default: 'd' })).toThrow(TypeError);
     expect(a.length).toBe(1);
   });
 
