@@ -132,7 +132,8 @@ static int read_object(unsigned char *base, long length, uint32_t major, uint32_
                    i == SABCHAN_IDX_CONS_TAIL || i == SABCHAN_IDX_RX_WAITING || i == SABCHAN_IDX_RX_EPOCH ||
                    i == SABCHAN_IDX_TX_WAITING || i == SABCHAN_IDX_TX_EPOCH || i == SABCHAN_IDX_CLOSE_REASON ||
                    i == SABCHAN_IDX_LAP || i == SABCHAN_IDX_MSG_FREE || i == SABCHAN_IDX_STATE ||
-                   i == SABCHAN_IDX_EXIT_CODE || is_select_mask(i);
+                   i == SABCHAN_IDX_EXIT_CODE || i == SABCHAN_IDX_PROD_TURN_WAITERS ||
+                   i == SABCHAN_IDX_CONS_TURN_WAITERS || is_select_mask(i);
     if (!is_named && load(&words[i]) != 0) reserved_zero = 0;
   }
 
@@ -239,7 +240,7 @@ int main(int argc, char **argv) {
       SABCHAN_IDX_SLOT_BYTES, SABCHAN_IDX_CHANNEL_ID, SABCHAN_IDX_CHANNEL_ID_2, SABCHAN_IDX_REQUIRED_FEATURES, SABCHAN_IDX_PROD_HEAD,  SABCHAN_IDX_PROD_TAIL,
       SABCHAN_IDX_CONS_HEAD, SABCHAN_IDX_CONS_TAIL,  SABCHAN_IDX_RX_WAITING, SABCHAN_IDX_RX_EPOCH,
       SABCHAN_IDX_TX_WAITING, SABCHAN_IDX_TX_EPOCH,  SABCHAN_IDX_CLOSE_REASON, SABCHAN_IDX_LAP,
-      SABCHAN_IDX_STATE,     SABCHAN_IDX_EXIT_CODE,
+      SABCHAN_IDX_STATE,     SABCHAN_IDX_EXIT_CODE,  SABCHAN_IDX_PROD_TURN_WAITERS, SABCHAN_IDX_CONS_TURN_WAITERS,
   };
   int32_t *words = (int32_t *)base;
   int reserved_zero = 1;
