@@ -65,7 +65,7 @@ export function selectSync(ops: ReadonlyArray<SyncSelectArm>, opts?: SyncSelectO
   validate(ops);
   const timeout = timeoutOf('selectSync', opts);
   const priority = opts?.priority === true;
-  const hasDefault = opts !== undefined && opts !== null && Object.hasOwn(opts, 'default');
+  const hasDefault = opts !== undefined && opts !== null && 'default' in opts; // as select() does
   if (ops.length === 0 && !hasDefault) {
     throw new TypeError('selectSync: no arms and no default: nothing could ever complete');
   }
