@@ -339,6 +339,13 @@
 /* Doorbell slots per table: as many as a select mask has bits. */
 #define SABCHAN_DOORBELL_SLOTS             128u
 
+/*
+ * Word after a slot's futex word: who holds the slot, as the holder's Node thread id + 1 (0: free,
+ * or a runtime without thread ids). Lets a supervisor free the slot of a worker that died blocked
+ * in a select (its holder never released it).
+ */
+#define SABCHAN_DOORBELL_HOLDER_OFFSET     1u
+
 /* Words from one slot's futex word to the next (128 bytes: one slot per cache-line pair). */
 #define SABCHAN_DOORBELL_STRIDE_WORDS      32u
 

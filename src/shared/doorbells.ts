@@ -27,11 +27,14 @@
  * exchanged a channel) cannot sleep on one doorbell and polls instead (selectSync says so).
  */
 import {
+  DOORBELL_HOLDER_OFFSET,
   DOORBELL_IDX_ALLOC,
   DOORBELL_IDX_TABLE_ID,
   DOORBELL_MAGIC,
   DOORBELL_SLOTS,
   doorbellIndex,
+  IDX_RX_SELECT_MASK,
+  IDX_TX_SELECT_MASK,
   SELECT_MASK_WORDS,
   SZ_DOORBELL_TABLE,
 } from './layout.js';
@@ -48,7 +51,7 @@ export class DoorbellTable {
     this.id = Atomics.load(this.words, DOORBELL_IDX_TABLE_ID);
   }
 
-  /** Takes a free slot (D1). @returns the slot, or -1 when all 128 are held. */
+  /** Takes a free slot (D1) and marks it as this thread's. @returns the slot, or -1 when all 128 are held. */
   take(): number {
     const w = this.words;
     for (let k = 0; k < SELECT_MASK_WORDS; k++) {
@@ -56,14 +59,38 @@ export class DoorbellTable {
         const held = Atomics.load(w, DOORBELL_IDX_ALLOC + k);
         if (held === -1) break; // all 32 bits held
         const bit = ~held & (held + 1); // lowest clear bit
-        if (Atomics.compareExchange(w, DOORBELL_IDX_ALLOC + k, held, held | bit) === held) return k * 32 + (31 - Math.clz32(bit));
+        if (Atomics.compareExchange(w, DOORBELL_IDX_ALLOC + k, held, held | bit) === held) {
+          const slot = k * 32 + (31 - Math.clz32(bit));
+          Atomics.store(w, doorbellIndex(slot) + DOORBELL_HOLDER_OFFSET, THREAD_ID + 1);
+          return slot;
+        }
       }
     }
     return -1;
   }
 
   release(slot: number): void {
+    Atomics.store(this.words, doorbellIndex(slot) + DOORBELL_HOLDER_OFFSET, 0);
     Atomics.and(this.words, DOORBELL_IDX_ALLOC + (slot >> 5), ~(1 << (slot & 31)));
+  }
+
+  /**
+   * Frees the slots a dead thread held (it died blocked in a select, so it never released
+   * them): clears their bits from the select masks of `headers` (the channels the caller knows
+   * of; a bit left in another channel's mask only makes its committers ring a free slot: a
+   * hint nobody needs), then the slot. Only for a thread known to be dead (D1).
+   */
+  releaseDeadHolder(threadId: number, headers: readonly Int32Array[]): void {
+    if (!(threadId >= 0)) return;
+    for (let slot = 0; slot < DOORBELL_SLOTS; slot++) {
+      if (Atomics.load(this.words, doorbellIndex(slot) + DOORBELL_HOLDER_OFFSET) !== threadId + 1) continue;
+      const bit = ~(1 << (slot & 31));
+      for (const h of headers) {
+        Atomics.and(h, IDX_RX_SELECT_MASK + (slot >> 5), bit);
+        Atomics.and(h, IDX_TX_SELECT_MASK + (slot >> 5), bit);
+      }
+      this.release(slot);
+    }
   }
 
   /** The slot's futex word now: read it before registering (D2). */
@@ -90,6 +117,14 @@ export class DoorbellTable {
     }
   }
 }
+
+/**
+ * This thread's Node thread id (0 on the main thread), or -1 where there is none (browsers):
+ * read through process.getBuiltinModule so that this module imports nothing Node-only.
+ */
+const THREAD_ID: number =
+  (globalThis as { process?: { getBuiltinModule?: (id: string) => { threadId?: number } | undefined } }).process?.getBuiltinModule?.('node:worker_threads')
+    ?.threadId ?? -1;
 
 /** The table this thread uses (D: one per thread), once it has met one. */
 let threadTable: DoorbellTable | null = null;

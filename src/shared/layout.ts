@@ -262,6 +262,12 @@ export const DOORBELL_IDX_TABLE_ID = 1;
 export const DOORBELL_IDX_ALLOC = 4;
 /** Doorbell slots per table: as many as a select mask has bits. */
 export const DOORBELL_SLOTS = 128;
+/**
+ * Word after a slot's futex word: who holds the slot, as the holder's Node thread id + 1
+ * (0: free, or a runtime without thread ids). Lets a supervisor free the slot of a worker
+ * that died blocked in a select (its holder never released it).
+ */
+export const DOORBELL_HOLDER_OFFSET = 1;
 /** Words from one slot's futex word to the next (128 bytes: one slot per cache-line pair). */
 export const DOORBELL_STRIDE_WORDS = 32;
 /** Bytes of a doorbell table: a 128-byte head, then one 128-byte block per slot. */

@@ -67,11 +67,15 @@ export function supervise(worker: SupervisedWorker, ...channels: SupervisedChann
     }
   });
   const targets = channels.map((ch) => ({ ch, words: new Int32Array(ch.handle.buffer, 0, HEADER_WORDS) }));
+  const threadId = worker.threadId ?? -1; // -1 once exited: read it now
   const onExit = (exitCode: number | undefined): void => {
     for (const { ch, words } of targets) {
       markWorkerExited(words, exitCode);
       ch.close(); // sets FLAG_CLOSED (the reason is in place), wakes every thread, settles ours
-      repairWhenStalled(words, tableOf(ch.handle.doorbells));
+      const table = tableOf(ch.handle.doorbells);
+      // A worker that died blocked in selectSync never released its doorbell slot.
+      table?.releaseDeadHolder(threadId, targets.map((t) => t.words));
+      repairWhenStalled(words, table);
     }
   };
   let stopped = false;

@@ -50,6 +50,11 @@ export class Selector {
     worker.on('exit', (code) => fail(new Error(`${this.name}: worker exited (code ${code})`)));
   }
 
+  /** The worker thread itself (to supervise or terminate it from a test). */
+  get thread(): Worker {
+    return this.worker;
+  }
+
   static async start(n: number, prefix: string): Promise<Selector[]> {
     const out: Selector[] = [];
     const ready: Promise<void>[] = [];
