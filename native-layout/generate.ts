@@ -37,18 +37,24 @@ const WRITERS: Record<string, { by: string; how: string }> = {
   CHANNEL_ID_2: { by: 'creator', how: 'plain store before MAGIC; read-only after' },
   REQUIRED_FEATURES: { by: 'creator', how: 'plain store before MAGIC; read-only after' },
   CHANNEL_ID: { by: 'creator', how: 'plain store before MAGIC; read-only after' },
+  MAX_MESSAGE_BYTES: { by: 'creator', how: 'plain store before MAGIC; read-only after' },
+  CODEC_NAME: { by: 'creator', how: 'plain stores before MAGIC; read-only after' },
+  MSG_FREE: { by: 'producers (take, give back); consumers, reclaims, sliding drops (give back)', how: 'CAS -1 (never below 0); atomic add +1 (before the CONS_TAIL commit)' },
   PROD_HEAD: { by: 'producers; a closer', how: 'CAS (reserve); atomic OR of bit 31 (close)' },
-  PROD_TAIL: { by: 'producers', how: 'atomic store (commit, in reservation order)' },
+  PROD_TURN_WAITERS: { by: 'producers waiting for their turn to commit', how: 'atomic add +1 before sleeping on PROD_TAIL, -1 after; committers load it and notify PROD_TAIL' },
+  CONS_TURN_WAITERS: { by: 'consumers waiting for their turn to commit', how: 'atomic add +1 before sleeping on CONS_TAIL, -1 after; committers load it and notify CONS_TAIL' },
+  PROD_TAIL: { by: 'producers; a sealer', how: 'CAS (commit, in reservation order); CAS setting bit 31 (seal, 8.5)' },
   CONS_HEAD: { by: 'consumers; sliding producers; rendezvous reclaim', how: 'CAS (reserve)' },
   CONS_TAIL: { by: 'consumers; sliding producers; rendezvous reclaim', how: 'atomic store (commit, in reservation order)' },
   RX_WAITING: { by: 'parties about to wait for a value; producers', how: 'atomic store 1 (waiter); atomic exchange 0 (committer)' },
   RX_EPOCH: { by: 'the producer that cleared RX_WAITING; a closer', how: 'atomic add +1, then wake all' },
   TX_WAITING: { by: 'parties about to wait for space or a take; consumers', how: 'atomic store 1 (waiter); atomic exchange 0 (committer)' },
   TX_EPOCH: { by: 'the consumer that cleared TX_WAITING; a closer', how: 'atomic add +1, then wake all' },
-  RX_SELECT_MASK: { by: 'nobody in 1.0 (reserved)', how: 'MUST stay 0 in 1.0' },
-  TX_SELECT_MASK: { by: 'nobody in 1.0 (reserved)', how: 'MUST stay 0 in 1.0' },
-  STATE: { by: 'nobody in 1.0 (reserved)', how: 'MUST stay 0 in 1.0' },
+  RX_SELECT_MASK: { by: 'select waiters, each only its own doorbell slot\'s bit (7.6)', how: 'atomic OR of the bit (register), atomic AND (unregister); committers, closers and sealers load it' },
+  TX_SELECT_MASK: { by: 'select waiters, each only its own doorbell slot\'s bit (7.6)', how: 'atomic OR of the bit (register), atomic AND (unregister); committers, closers and sealers load it' },
+  STATE: { by: 'a supervisor (8.5)', how: 'atomic OR of STATE_* bits; never cleared' },
   CLOSE_REASON: { by: 'a closer', how: 'CAS 0 → reason, before bit 31 of PROD_HEAD' },
+  EXIT_CODE: { by: 'a supervisor (8.5)', how: 'CAS 0 → FLAG_EXIT_CODE | code, before CLOSE_REASON' },
   LAP: { by: 'the producer whose commit crosses a multiple of 2^LAP_SHIFT', how: 'atomic add 1, before that PROD_TAIL store' },
 };
 
@@ -117,7 +123,7 @@ function numeric(name: string): number {
 
 /** Constants printed in hex: the magic, flags and masks (FLAG_CLOSED is a negative int32 in JS). */
 function isBitPattern(name: string): boolean {
-  return name === 'MAGIC' || name.startsWith('FLAG_') || (name.endsWith('_MASK') && !name.startsWith('IDX_'));
+  return name === 'MAGIC' || name === 'DOORBELL_MAGIC' || name.startsWith('FLAG_') || (name.endsWith('_MASK') && !name.startsWith('IDX_'));
 }
 
 function cLiteral(name: string): string {
@@ -125,8 +131,9 @@ function cLiteral(name: string): string {
   return isBitPattern(name) ? `0x${v.toString(16).padStart(8, '0')}u` : `${v}u`;
 }
 
-/** Words a header field spans: the select masks are arrays, every other field one word. */
+/** Words a header field spans: the select masks and the codec name are arrays, every other field one word. */
 function widthOf(idxName: string): number {
+  if (idxName === 'IDX_CODEC_NAME') return layout.CODEC_NAME_WORDS;
   return idxName.endsWith('_SELECT_MASK') ? layout.SELECT_MASK_WORDS : 1;
 }
 
@@ -209,6 +216,7 @@ function wrap(text: string, width: number): string[] {
 
 const C_FUNCTIONS: Record<string, string[]> = {
   bufferBytes: ['#define SABCHAN_BUFFER_BYTES(slots, slot_bytes) \\', '  ((uint64_t)SABCHAN_SZ_HEADER + (uint64_t)(slots) * (uint64_t)(slot_bytes))'],
+  doorbellIndex: ['#define SABCHAN_DOORBELL_INDEX(t) ((uint32_t)SABCHAN_DOORBELL_STRIDE_WORDS * (1u + (uint32_t)(t)))'],
 };
 
 /** The text of native-layout/sabchan_layout.h. */
@@ -371,13 +379,70 @@ function renderCodeTables(): string {
     '',
     '| Value (C) | Constant | Meaning |',
     '|---|---|---|',
-    ...['MAGIC', 'VERSION_MAJOR', 'VERSION_MINOR', 'FLAG_CLOSED', 'POSITION_MASK', 'MAX_SLOTS', 'SZ_HEADER', 'SZ_BLOCK', 'SELECT_MASK_WORDS'].map(
+    ...['MAGIC', 'VERSION_MAJOR', 'VERSION_MINOR', 'FLAG_CLOSED', 'POSITION_MASK', 'MAX_SLOTS', 'SZ_HEADER', 'SZ_BLOCK', 'SELECT_MASK_WORDS', 'CODEC_NAME_WORDS', 'RECORD_HEADER_BYTES', 'RECORD_ALIGN'].map(
       (n) => `| \`${cLiteral(n)}\` | \`${n}\` | ${md(docs.get(n) ?? '')} |`,
     ),
+    '',
+    '**Required features** (`REQUIRED_FEATURES` bits; attach check 5a, 9.2):',
+    '',
+    '| Bit (C) | Constant | Meaning |',
+    '|---|---|---|',
+    ...Object.keys(values)
+      .filter((n) => n.startsWith('FEATURE_'))
+      .sort((a, b) => numeric(a) - numeric(b))
+      .map((n) => `| \`${cLiteral(n)}\` | \`${n}\` | ${md(docs.get(n) ?? '')} |`),
   ].join('\n');
 }
 
-const REGIONS: Record<string, () => string> = { 'header-words': renderWordTable, codes: renderCodeTables };
+/** Who writes each word of a doorbell table, and how (SPEC.md 7.6). */
+const DOORBELL_WRITERS: Record<string, { by: string; how: string }> = {
+  MAGIC: { by: 'the table\'s creator', how: 'atomic store, after TABLE_ID' },
+  TABLE_ID: { by: 'the table\'s creator', how: 'plain store before DOORBELL_MAGIC; read-only after' },
+  ALLOC: { by: 'select waiters', how: 'CAS setting one clear bit (take a slot); atomic AND clearing it (release)' },
+  SLOT: { by: 'committers, closers, sealers (ring)', how: 'atomic add +1, then wake one; the holder only loads it and sleeps on it' },
+};
+
+/** The doorbell-table layout of SPEC.md 7.6.1, from the DOORBELL_* constants of layout.ts. */
+function renderDoorbellTable(): string {
+  const docs = constantDocs();
+  const { DOORBELL_IDX_TABLE_ID: tableId, DOORBELL_IDX_ALLOC: alloc, DOORBELL_SLOTS: slots, DOORBELL_STRIDE_WORDS: stride } = layout;
+  const first = layout.doorbellIndex(0);
+  const allocWords = slots / 32;
+  if (!Number.isInteger(allocWords) || allocWords !== layout.SELECT_MASK_WORDS) {
+    throw new Error(`generate: DOORBELL_SLOTS (${slots}) must be 32 * SELECT_MASK_WORDS: one allocation bit and one mask bit per slot`);
+  }
+  if (tableId < 1 || alloc <= tableId || alloc + allocWords > first || layout.doorbellIndex(slots) * 4 !== layout.SZ_DOORBELL_TABLE) {
+    throw new Error('generate: the doorbell table constants of layout.ts do not describe a head block and one stride per slot');
+  }
+  const bytes = (from: number, words: number): string => range(from * 4, (from + words) * 4 - 1);
+  const words = (from: number, n: number): string => range(from, from + n - 1);
+  const row = (from: number, n: number, name: string, w: { by: string; how: string } | null, meaning: string): string =>
+    `| ${bytes(from, n)} | ${words(from, n)} | ${name} | ${w?.by ?? 'nobody'} | ${w?.how ?? '—'} | ${md(meaning)} |`;
+  const reserved = 'MUST be 0; ignored when read';
+  const rows = [
+    '| Bytes | Word | Name | Written by | How | Meaning |',
+    '|---:|---:|---|---|---|---|',
+    row(0, 1, '`DOORBELL_MAGIC`', DOORBELL_WRITERS.MAGIC!, `${docs.get('DOORBELL_MAGIC')} (\`${cLiteral('DOORBELL_MAGIC')}\`)`),
+    row(tableId, 1, '`TABLE_ID`', DOORBELL_WRITERS.TABLE_ID!, docs.get('DOORBELL_IDX_TABLE_ID') ?? ''),
+  ];
+  if (alloc > tableId + 1) rows.push(row(tableId + 1, alloc - tableId - 1, '*reserved*', null, reserved));
+  rows.push(row(alloc, allocWords, `\`ALLOC[${allocWords}]\``, DOORBELL_WRITERS.ALLOC!, docs.get('DOORBELL_IDX_ALLOC') ?? ''));
+  rows.push(row(alloc + allocWords, first - alloc - allocWords, '*reserved*', null, reserved));
+  // One slot, as a formula in t: its futex word, then the rest of its stride.
+  const at = (base: number, t: string): string => `${base} + ${stride * 4}·${t}`;
+  rows.push(
+    `| ${at(first * 4, 't')} – ${at(first * 4 + 3, 't')} | ${first} + ${stride}·t | \`DOORBELL[t]\`, t = 0 … ${slots - 1} | ${DOORBELL_WRITERS.SLOT!.by} | ${DOORBELL_WRITERS.SLOT!.how} | slot t's futex word (\`doorbellIndex(t)\`, C: \`SABCHAN_DOORBELL_INDEX(t)\`) |`,
+    `| ${at(first * 4 + 4, 't')} – ${at(first * 4 + stride * 4 - 1, 't')} | ${first + 1} + ${stride}·t – ${first + stride - 1} + ${stride}·t | *reserved* | nobody | — | ${reserved} |`,
+  );
+  return [
+    ...rows,
+    '',
+    `A table is exactly \`SZ_DOORBELL_TABLE\` = ${layout.SZ_DOORBELL_TABLE} bytes: a ${first * 4}-byte head, then ${slots} slots of \`DOORBELL_STRIDE_WORDS\` = ${stride} words (${stride * 4} bytes) each. ` +
+      `\`DOORBELL_SLOTS\` = ${slots} = 32 × \`SELECT_MASK_WORDS\`: slot t is bit \`t % 32\` of word \`t / 32\` of \`ALLOC\` and of each select mask.`,
+  ].join('\n');
+}
+
+const REGIONS: Record<string, () => string> = { 'header-words': renderWordTable, codes: renderCodeTables, 'doorbell-table': renderDoorbellTable };
 
 /** `spec` with every GENERATED region replaced by its current content. */
 export function renderSpec(spec: string): string {

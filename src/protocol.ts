@@ -72,6 +72,12 @@ export interface GetWaiter<T = unknown> extends Linked<GetWaiter<T>> {
    * away (buffer space or values it can use next); see select/settle.ts.
    */
   completeGet(value: T | undefined, late: boolean): void;
+  /**
+   * Settles the get with an error instead of a value: the message this get took could not be
+   * decoded (a cross-thread object channel whose codec threw). Called after `flag.done = true`,
+   * like `completeGet`; the get's promise rejects with `reason`.
+   */
+  failGet(reason: unknown): void;
 }
 
 /** A parked put: one arm of a select, or a plain `put()`. `late` as for GetWaiter. */
@@ -137,7 +143,151 @@ export interface Chan<T> extends AsyncIterable<T> {
   close(): void;
   /** `true` from the moment `close()` was called. */
   readonly closed: boolean;
+  /**
+   * Yields values until the channel is closed and drained. If a pipeline stage failed while
+   * writing into this channel (see `pipelineError`), the loop throws that stage's error once
+   * everything sent before the failure has been yielded.
+   */
   [Symbol.asyncIterator](): AsyncIterableIterator<T>;
+
+  // ---- combinators (src/ops/; each method is the free function of the same name) ---------
+
+  /**
+   * Emits `f(v)` for every value (with `flatten: true`, `f` returns an iterable whose items
+   * are emitted one by one). `f` returning `undefined` is an error (the closed marker).
+   */
+  map<U>(f: (value: T) => U, opts?: MapOptions<T, U> & { flatten?: false }): Chan<U>;
+  map<U>(f: (value: T) => Iterable<U>, opts: MapOptions<T, U> & { flatten: true }): Chan<U>;
+  /** Emits the values for which `p` returns a truthy result. */
+  filter(p: (value: T) => unknown, opts?: FnStageOptions<T, T>): Chan<T>;
+  /** Emits at most `n` values, then closes the output; never takes more than `n`. */
+  take(n: number, opts?: StageOptions<T>): Chan<T>;
+  /** Skips the first `n` values, then emits the rest. */
+  drop(n: number, opts?: StageOptions<T>): Chan<T>;
+  /** Emits values while `p` holds; the first failing value is taken and discarded. */
+  takeWhile(p: (value: T) => unknown, opts?: FnStageOptions<T, T>): Chan<T>;
+  /** Skips values while `p` holds, then emits the rest (the first failing one included). */
+  dropWhile(p: (value: T) => unknown, opts?: FnStageOptions<T, T>): Chan<T>;
+  /** Emits arrays of `n` values; the last may be shorter. */
+  group(n: number, opts?: StageOptions<T[]>): Chan<T[]>;
+  /** Emits `[key, run]` for each run of consecutive values with the same `f(value)`. */
+  groupBy<K>(f: (value: T) => K, opts?: StageOptions<[K, T[]]>): Chan<[K, T[]]>;
+  /** Drops consecutive duplicates (SameValueZero): 1,1,2,1 gives 1,2,1. */
+  distinct(opts?: StageOptions<T>): Chan<T>;
+  /**
+   * A channel that yields one value, the fold of every input value, once the input closes.
+   * Without `init` the first value seeds the fold, and an empty input yields nothing.
+   */
+  reduce<A>(f: (acc: A, value: T) => A, init: A, opts?: FnStageOptions<T, A>): Chan<A>;
+  reduce(f: (acc: T, value: T) => T, init?: undefined, opts?: FnStageOptions<T, T>): Chan<T>;
+  /** Emits the seed (`init`, or the first value), then every accumulator. */
+  scan<A>(f: (acc: A, value: T) => A, init: A, opts?: FnStageOptions<T, A>): Chan<A>;
+  scan(f: (acc: T, value: T) => T, init?: undefined, opts?: FnStageOptions<T, T>): Chan<T>;
+  /**
+   * Takes values until the channel is closed and drained (or `n` were taken).
+   * @returns the values; rejects with the failure if a stage writing into this channel failed.
+   */
+  collect(n?: number): Promise<T[]>;
+  /** Copies every value into `to`, closing it when this channel closes (unless `close: false`). */
+  pipe<C extends Chan<T>>(to: C, opts?: CloseOptions): C;
+  /**
+   * Puts the items of a sync or async iterable into this channel, in order, then closes it
+   * (unless `close: false`).
+   * @returns `true` once every item was put, `false` if the channel closed first; rejects
+   *   (after failing the channel) if the iterable throws.
+   */
+  onto(items: Iterable<T> | AsyncIterable<T>, opts?: CloseOptions): Promise<boolean>;
+  /** Routes each value to the first channel if `p` holds, else to the second. */
+  split(p: (value: T) => unknown, opts?: SplitOptions<T>): [Chan<T>, Chan<T>];
+  /**
+   * Hands each value to whichever of `outs` takes it first; a closed output is dropped and
+   * the value retried on the others. Closes the outputs when this channel closes.
+   * @returns this channel.
+   */
+  distribute(outs: readonly Chan<T>[], opts?: CloseOptions): this;
+  /** Broadcasts every value to all taps, waiting for all of them before the next value. */
+  mult(): Mult<T>;
+  /** Routes every value to the subscribers of its topic, `topicFn(value)`. */
+  pub<K>(topicFn: (value: T) => K, opts?: PubOptions<K>): Pub<T, K>;
+  /** Emits `await f(v)` in input order, with at most `n` calls of `f` running at once. */
+  asyncPipe<U>(n: number, f: (value: T) => U | PromiseLike<U>, opts?: FnStageOptions<T, U>): Chan<U>;
+  /** As `asyncPipe`, but emits each result as soon as it is ready (completion order). */
+  asyncPipeUnordered<U>(n: number, f: (value: T) => U | PromiseLike<U>, opts?: FnStageOptions<T, U>): Chan<U>;
+}
+
+// ---- combinator option types (src/ops/) ---------------------------------------------------
+
+/** A `buffers.fixed|sliding|dropping(n)` spec (structurally; core/buffers.ts makes them). */
+export interface BufferLike {
+  readonly kind: 'fixed' | 'sliding' | 'dropping';
+  readonly size: number;
+}
+
+/** Where a combinator writes: a channel of any flavor, or a buffer for a new `chan(...)`. */
+export type OutSpec<U> = Chan<U> | number | BufferLike;
+
+export interface CloseOptions {
+  /** Close the output when the input ends (default `true`). A failure closes it regardless. */
+  close?: boolean;
+}
+
+export interface StageOptions<U> extends CloseOptions {
+  /** The output: a channel, or a buffer for a new one. Default: a new unbuffered `chan()`. */
+  out?: OutSpec<U>;
+}
+
+export interface FnStageOptions<T, U> extends StageOptions<U> {
+  /**
+   * core.async's ex-handler: called when the stage's function throws or rejects for `value`.
+   * Its result is emitted instead (for `reduce`/`scan`: becomes the accumulator); `undefined`
+   * drops the value. Without it, the stage fails: it records the error on its output
+   * (`pipelineError`) and closes it.
+   */
+  onError?(err: unknown, value: T): U | undefined;
+}
+
+export interface MapOptions<T, U> extends FnStageOptions<T, U> {
+  /** `f` returns an iterable; emit its items one by one. */
+  flatten?: boolean;
+}
+
+export interface SplitOptions<T> extends CloseOptions {
+  /** The `[true, false]` outputs (channels or buffers). Default: two new `chan()`s. */
+  out?: readonly [OutSpec<T>, OutSpec<T>];
+}
+
+export interface PubOptions<K> {
+  /** Buffer of each topic's channel (core.async's buf-fn): topics then proceed independently. */
+  buffer?: (topic: K) => number | BufferLike;
+}
+
+/** `ch.mult()`: every value to every tap (core.async's mult, aiochan's Dup). */
+export interface Mult<T> {
+  /** The channel being broadcast. */
+  readonly source: Chan<T>;
+  /**
+   * Adds a tap and returns it: `out` (a channel, or a buffer for a new one; default a new
+   * `chan()`). The tap is closed when the source closes, unless `close: false`.
+   */
+  tap<C extends Chan<T>>(out: C, opts?: CloseOptions): C;
+  tap(out?: number | BufferLike, opts?: CloseOptions): Chan<T>;
+  /** Removes a tap (a value it is being offered is withdrawn) and returns it. */
+  untap<C extends Chan<T>>(out: C): C;
+  /** Removes every tap. */
+  untapAll(): this;
+}
+
+/** `ch.pub(topicFn)`: each value to the subscribers of its topic. */
+export interface Pub<T, K> {
+  /** The channel being published. */
+  readonly source: Chan<T>;
+  /** Subscribes `out` (default a new `chan()`) to `topic` and returns it. */
+  sub<C extends Chan<T>>(topic: K, out: C, opts?: CloseOptions): C;
+  sub(topic: K, out?: number | BufferLike, opts?: CloseOptions): Chan<T>;
+  /** Unsubscribes `out` from `topic` and returns it. */
+  unsub<C extends Chan<T>>(topic: K, out: C): C;
+  /** Unsubscribes everyone from `topic`, or from every topic. An unknown topic is a no-op. */
+  unsubAll(topic?: K): this;
 }
 
 /** True when `x` is a channel of any flavor. */

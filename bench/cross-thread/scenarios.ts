@@ -9,6 +9,7 @@ import type { MeasureOptions } from '../measure.js';
 import { measureNotify, NOTIFY_ROWS, NOTIFY_VALUES } from './notify.js';
 import { LATENCY_ROWS, measureLatency, SAMPLES } from './pingpong.js';
 import { formatLatency, formatNotify, notifyStatus, type LatencyResult, type NotifyResult } from './report.js';
+import { formatSelect, measureSelect, selectTargets } from './select-stream.js';
 import { formatThroughput, measureThroughput, THROUGHPUT_SCENARIOS } from './throughput.js';
 
 export interface ScenarioRun {
@@ -117,4 +118,17 @@ const notify: CrossThreadScenario = {
   },
 };
 
-export const CROSS_THREAD_SCENARIOS: readonly CrossThreadScenario[] = [...throughput, pingpong, notify];
+const selectScenario: CrossThreadScenario = {
+  id: 'select',
+  async run(index, opts) {
+    const results = await measureSelect(opts);
+    const targets = selectTargets(results);
+    return {
+      markdown: formatSelect(index, results, targets),
+      json: { id: 'select', results, targets: withStatus(targets) },
+      failed: results.some((r) => r.outcome.kind === 'failed'),
+    };
+  },
+};
+
+export const CROSS_THREAD_SCENARIOS: readonly CrossThreadScenario[] = [...throughput, selectScenario, pingpong, notify];

@@ -1,10 +1,12 @@
 /**
- * Scenarios 1 and 2: worker → main throughput, one value per operation and batches of 128.
+ * Scenarios 1-3: worker → main throughput, one value per operation, batches of 128, and
+ * objects through object channels (JSON and struct codecs) against structured clone.
  * Rows, targets, and the runner that measures each row under tinybench.
  */
 import { measureIsolated, type MeasureOptions, type Outcome } from '../measure.js';
 import { failureLine, formatTarget, formatThroughputTable } from '../report.js';
 import { ratioOf, type TargetResult } from '../scenarios.js';
+import { openObjectChannel, openObjectPort } from './object-stream.js';
 import { openPort } from './port-stream.js';
 import { openRingbuf } from './ringbuf-stream.js';
 import { openSabchan } from './sabchan-stream.js';
@@ -14,7 +16,7 @@ import { streamTask, type StreamRow } from './stream.js';
 const CAPACITY = 4096;
 
 export interface ThroughputScenario {
-  readonly id: 'single' | 'batch';
+  readonly id: 'single' | 'batch' | 'objects';
   readonly title: string;
   /** Values per iteration. */
   readonly n: number;
@@ -96,7 +98,40 @@ const batch: ThroughputScenario = {
   ],
 };
 
-export const THROUGHPUT_SCENARIOS: readonly ThroughputScenario[] = [single, batch];
+/** Messages the object channels hold (the byte ring defaults to 256 bytes per message). */
+const OBJECT_CAPACITY = 1024;
+
+const objects: ThroughputScenario = {
+  id: 'objects',
+  title: `objects: 300,000 \`{ id, name, values: [8 doubles] }\` per iteration, worker → main, one per operation (capacity ${OBJECT_CAPACITY} messages)`,
+  n: 300_000,
+  batch: 1,
+  rows: [
+    { key: 'json-get', label: 'sabchan json `await get()`', open: openObjectChannel('json', 'await', OBJECT_CAPACITY) },
+    { key: 'json-getSync', label: 'sabchan json `getSync()`', open: openObjectChannel('json', 'sync', OBJECT_CAPACITY) },
+    {
+      key: 'struct-get',
+      label: 'sabchan struct `await get()`',
+      note: "`structCodec({ id: 'u32', name: 'string:16', values: 'f64[8]' })`: 85 bytes per message.",
+      open: openObjectChannel('struct', 'await', OBJECT_CAPACITY),
+    },
+    { key: 'struct-getSync', label: 'sabchan struct `getSync()`', open: openObjectChannel('struct', 'sync', OBJECT_CAPACITY) },
+    {
+      key: 'port',
+      label: 'MessagePort (structured clone)',
+      note: 'one `postMessage` per object, counted in a `message` listener; no backpressure.',
+      open: openObjectPort(),
+    },
+  ],
+  targets: (r) => [
+    target(r, 'json-get', 'port', 1.5),
+    target(r, 'json-getSync', 'port', 1.5),
+    target(r, 'struct-get', 'port', 5),
+    target(r, 'struct-getSync', 'port', 5),
+  ],
+};
+
+export const THROUGHPUT_SCENARIOS: readonly ThroughputScenario[] = [single, batch, objects];
 
 function target(results: readonly RowOutcome[], ours: string, peer: string, threshold: number): TargetResult {
   const a = results.find((r) => r.key === ours);

@@ -34,9 +34,9 @@ CHECK(_Alignof(_Atomic int32_t) == _Alignof(int32_t));
 
 /* "SCH1": the bytes S, C, H, 1 in memory order of a little-endian word. */
 CHECK(SABCHAN_MAGIC == ((uint32_t)'S' | (uint32_t)'C' << 8 | (uint32_t)'H' << 16 | (uint32_t)'1' << 24));
-CHECK(SABCHAN_VERSION_MAJOR == 1u && SABCHAN_VERSION_MINOR == 0u); /* this file checks layout 1.0 */
+CHECK(SABCHAN_VERSION_MAJOR == 1u && SABCHAN_VERSION_MINOR == 1u); /* this file checks layout 1.1 */
 CHECK(SABCHAN_VERSION_MAJOR <= 0xffffu && SABCHAN_VERSION_MINOR <= 0xffffu);
-CHECK(SABCHAN_VERSION_WORD == 0x00010000u);
+CHECK(SABCHAN_VERSION_WORD == 0x00010001u);
 
 /* Positions: 31 bits; bit 31 of PROD_HEAD is the closed flag. */
 CHECK(SABCHAN_FLAG_CLOSED == 1u << 31);
@@ -60,6 +60,8 @@ CHECK(SABCHAN_SZ_HEADER % SABCHAN_SZ_BLOCK == 0u);
 CHECK(SABCHAN_BUFFER_BYTES(8u, SABCHAN_LANE_F64_BYTES) == 1088u);
 CHECK(SABCHAN_BUFFER_BYTES(1u, SABCHAN_LANE_I32_BYTES) == 1028u);
 CHECK(SABCHAN_BUFFER_BYTES(SABCHAN_MAX_SLOTS, SABCHAN_LANE_F64_BYTES) == 1024u + 2147483648u); /* no overflow */
+/* An object channel's slots are bytes (SLOT_BYTES 1). */
+CHECK(SABCHAN_BUFFER_BYTES(65536u, 1u) == 1024u + 65536u);
 
 /* ---- SPEC 3: header words: OFF = 4 * IDX, in bounds, in the struct at that offset */
 
@@ -94,11 +96,18 @@ FIELD(tx_select_mask, TX_SELECT_MASK);
 FIELD(state, STATE);
 FIELD(close_reason, CLOSE_REASON);
 FIELD(lap, LAP);
+FIELD(max_message_bytes, MAX_MESSAGE_BYTES);
+FIELD(codec_name, CODEC_NAME);
+FIELD(msg_free, MSG_FREE);
+FIELD(exit_code, EXIT_CODE);
+FIELD(prod_turn_waiters, PROD_TURN_WAITERS);
+FIELD(cons_turn_waiters, CONS_TURN_WAITERS);
 
 CHECK(sizeof(sabchan_header) == SABCHAN_SZ_HEADER);
 CHECK(_Alignof(sabchan_header) == 4u);
 CHECK(sizeof(((sabchan_header *)0)->rx_select_mask) == 4u * SABCHAN_SELECT_MASK_WORDS);
 CHECK(sizeof(((sabchan_header *)0)->tx_select_mask) == 4u * SABCHAN_SELECT_MASK_WORDS);
+CHECK(sizeof(((sabchan_header *)0)->codec_name) == 4u * SABCHAN_CODEC_NAME_WORDS);
 
 /* ---- SPEC 1.3: each group of words written by a different set of parties has its own block */
 
@@ -117,14 +126,27 @@ CHECK(BLOCK(CONS_HEAD) == 2u && BLOCK(CONS_TAIL) == 2u);
 /* D: receive-side wait words; E: send-side wait words */
 CHECK(BLOCK(RX_WAITING) == 3u && BLOCK(RX_EPOCH) == 3u);
 CHECK(BLOCK(TX_WAITING) == 4u && BLOCK(TX_EPOCH) == 4u);
-/* F: select masks (reserved in 1.0), each inside the block, not overlapping */
+/* F: select masks (1.1, SPEC 7.6), each inside the block, not overlapping */
 CHECK(BLOCK(RX_SELECT_MASK) == 5u && LAST_BLOCK(RX_SELECT_MASK, SABCHAN_SELECT_MASK_WORDS) == 5u);
 CHECK(BLOCK(TX_SELECT_MASK) == 5u && LAST_BLOCK(TX_SELECT_MASK, SABCHAN_SELECT_MASK_WORDS) == 5u);
 CHECK(SABCHAN_IDX_RX_SELECT_MASK + SABCHAN_SELECT_MASK_WORDS <= SABCHAN_IDX_TX_SELECT_MASK);
 CHECK(SABCHAN_SELECT_MASK_WORDS * 32u == 128u); /* 128 thread ids */
+/* A, too: the object channel's configuration (1.1), after REQUIRED_FEATURES, the codec name whole */
+CHECK(BLOCK(MAX_MESSAGE_BYTES) == 0u && BLOCK(REQUIRED_FEATURES) == 0u && BLOCK(CHANNEL_ID_2) == 0u);
+CHECK(BLOCK(CODEC_NAME) == 0u && LAST_BLOCK(CODEC_NAME, SABCHAN_CODEC_NAME_WORDS) == 0u);
+CHECK(SABCHAN_IDX_REQUIRED_FEATURES < SABCHAN_IDX_MAX_MESSAGE_BYTES);
+CHECK(SABCHAN_IDX_MAX_MESSAGE_BYTES < SABCHAN_IDX_CODEC_NAME);
+CHECK(SABCHAN_IDX_CODEC_NAME + SABCHAN_CODEC_NAME_WORDS == SABCHAN_IDX_PROD_HEAD); /* fills block A */
+CHECK(SABCHAN_CODEC_NAME_WORDS == 16u); /* 63 bytes of UTF-8 and a terminating zero */
 /* G: lifecycle */
-CHECK(BLOCK(STATE) == 6u && BLOCK(CLOSE_REASON) == 6u && BLOCK(LAP) == 6u);
-/* H: nothing named (statistics, reserved) */
+CHECK(BLOCK(STATE) == 6u && BLOCK(CLOSE_REASON) == 6u && BLOCK(LAP) == 6u && BLOCK(EXIT_CODE) == 6u);
+/* 1.1: the seal bit of PROD_TAIL and the exit-code mark are bit 31, outside every position */
+CHECK(SABCHAN_FLAG_SEALED == 0x80000000u && (SABCHAN_FLAG_SEALED & SABCHAN_POSITION_MASK) == 0u);
+CHECK(SABCHAN_FLAG_EXIT_CODE == 0x80000000u);
+/* H: message permits of object channels (1.1), written by both sides, so in neither's block */
+CHECK(BLOCK(MSG_FREE) == 7u);
+CHECK(BLOCK(MSG_FREE) != BLOCK(PROD_HEAD) && BLOCK(MSG_FREE) != BLOCK(CONS_HEAD));
+CHECK(BLOCK(MSG_FREE) != BLOCK(TX_EPOCH) && BLOCK(MSG_FREE) != BLOCK(RX_EPOCH));
 CHECK(SABCHAN_OFF_CLOSE_REASON < 7u * SABCHAN_SZ_BLOCK);
 
 /* The head and tail of one side share a block (one writer set); the two sides never do. */
@@ -147,8 +169,65 @@ CHECK(SABCHAN_LANE_F64 == 0u && SABCHAN_LANE_F32 == 1u && SABCHAN_LANE_I32 == 2u
 CHECK(SABCHAN_LANE_I16 == 4u && SABCHAN_LANE_U16 == 5u && SABCHAN_LANE_I8 == 6u && SABCHAN_LANE_U8 == 7u);
 /* Kind 0 is never valid: a zeroed header is not a channel. */
 CHECK(SABCHAN_KIND_NUMERIC != 0u);
+CHECK(SABCHAN_KIND_NUMERIC == 1u && SABCHAN_KIND_OBJECT == 2u);
+
+/* ---- SPEC 4.2: records of an object channel */
+
+/* A record header is two int32 words: the payload length, then a reserved 0. */
+CHECK(SABCHAN_RECORD_HEADER_BYTES == 2u * sizeof(int32_t));
+CHECK(SABCHAN_RECORD_ALIGN == 8u);
+CHECK((SABCHAN_RECORD_ALIGN & (SABCHAN_RECORD_ALIGN - 1u)) == 0u);
+/* Records start 8-aligned in the data region, so a header never straddles the end of a ring of
+ * at least 8 bytes (a power of two), and its words are int32-aligned in memory. */
+CHECK(SABCHAN_RECORD_HEADER_BYTES % SABCHAN_RECORD_ALIGN == 0u);
+CHECK(SABCHAN_RECORD_HEADER_BYTES <= SABCHAN_RECORD_ALIGN);
+CHECK(SABCHAN_SZ_HEADER % SABCHAN_RECORD_ALIGN == 0u);
+/* Positions wrap at 2^31, a multiple of every ring size and of RECORD_ALIGN: the byte offset
+ * (position & (SLOTS - 1)) and the alignment of a position survive the wrap. */
+CHECK((SABCHAN_POSITION_MASK + 1u) % SABCHAN_RECORD_ALIGN == 0u);
+CHECK((SABCHAN_POSITION_MASK + 1u) % SABCHAN_MAX_SLOTS == 0u);
+CHECK(SABCHAN_MAX_SLOTS % SABCHAN_RECORD_ALIGN == 0u);
+/* The record of the largest message of the largest ring still fits the ring. */
+CHECK(SABCHAN_RECORD_HEADER_BYTES + ((SABCHAN_MAX_SLOTS - SABCHAN_RECORD_HEADER_BYTES + 7u) & ~7u) == SABCHAN_MAX_SLOTS);
 CHECK(SABCHAN_POLICY_BLOCK == 0u && SABCHAN_POLICY_SLIDING == 1u && SABCHAN_POLICY_DROPPING == 2u);
 CHECK(SABCHAN_CLOSE_REASON_NONE == 0u && SABCHAN_CLOSE_REASON_CLOSED != 0u);
+
+/* ---- SPEC 9.2 check 5a: required features */
+
+CHECK(SABCHAN_FEATURE_DOORBELLS == 1u && SABCHAN_FEATURE_SEALED_COMMIT == 2u);
+CHECK((SABCHAN_FEATURE_DOORBELLS & SABCHAN_FEATURE_SEALED_COMMIT) == 0u); /* distinct bits */
+CHECK(SABCHAN_KNOWN_REQUIRED_FEATURES == (SABCHAN_FEATURE_DOORBELLS | SABCHAN_FEATURE_SEALED_COMMIT));
+
+/* ---- SPEC 7.6.1: the doorbell table (a buffer of its own, carried in the channel's handle) */
+
+/* "SCHD": the bytes S, C, H, D in memory order; never mistaken for a channel's "SCH1". */
+CHECK(SABCHAN_DOORBELL_MAGIC == ((uint32_t)'S' | (uint32_t)'C' << 8 | (uint32_t)'H' << 16 | (uint32_t)'D' << 24));
+CHECK(SABCHAN_DOORBELL_MAGIC == 0x44484353u && SABCHAN_DOORBELL_MAGIC != SABCHAN_MAGIC);
+/* The head block: word 0 the magic, word 1 the table id, words 4-7 the allocation bitmap. */
+CHECK(SABCHAN_DOORBELL_IDX_TABLE_ID == 1u);
+CHECK(SABCHAN_DOORBELL_IDX_ALLOC == 4u);
+CHECK(SABCHAN_DOORBELL_IDX_TABLE_ID < SABCHAN_DOORBELL_IDX_ALLOC);
+CHECK(SABCHAN_DOORBELL_IDX_ALLOC + SABCHAN_SELECT_MASK_WORDS <= SABCHAN_DOORBELL_INDEX(0)); /* before slot 0 */
+/* One slot per mask bit: slot t is bit t % 32 of word t / 32, of ALLOC and of each select mask. */
+CHECK(SABCHAN_DOORBELL_SLOTS == 32u * SABCHAN_SELECT_MASK_WORDS);
+CHECK(SABCHAN_DOORBELL_SLOTS == 128u);
+CHECK((SABCHAN_DOORBELL_SLOTS - 1u) / 32u < SABCHAN_SELECT_MASK_WORDS);
+/* Each slot's futex word starts a 128-byte block of its own (no false sharing between sleepers). */
+CHECK(SABCHAN_DOORBELL_STRIDE_WORDS == 32u);
+CHECK(4u * SABCHAN_DOORBELL_STRIDE_WORDS == SABCHAN_SZ_BLOCK);
+CHECK(SABCHAN_SZ_DOORBELL_TABLE == SABCHAN_SZ_BLOCK * (1u + SABCHAN_DOORBELL_SLOTS));
+CHECK(SABCHAN_SZ_DOORBELL_TABLE == 16512u);
+CHECK(SABCHAN_SZ_DOORBELL_TABLE % 8u == 0u);
+/* SABCHAN_DOORBELL_INDEX(t): the word index of slot t's futex word, 32 * (1 + t). */
+CHECK(SABCHAN_DOORBELL_INDEX(0) == 32u);
+CHECK(SABCHAN_DOORBELL_INDEX(1) == 64u);
+CHECK(SABCHAN_DOORBELL_INDEX(127) == 4096u);
+CHECK(SABCHAN_DOORBELL_INDEX(1) - SABCHAN_DOORBELL_INDEX(0) == SABCHAN_DOORBELL_STRIDE_WORDS);
+CHECK((4u * SABCHAN_DOORBELL_INDEX(0)) % SABCHAN_SZ_BLOCK == 0u);
+CHECK((4u * SABCHAN_DOORBELL_INDEX(77)) % SABCHAN_SZ_BLOCK == 0u);
+/* The last slot's block ends the table exactly. */
+CHECK(4u * SABCHAN_DOORBELL_INDEX(SABCHAN_DOORBELL_SLOTS - 1u) + SABCHAN_SZ_BLOCK == SABCHAN_SZ_DOORBELL_TABLE);
+CHECK(4u * SABCHAN_DOORBELL_INDEX(SABCHAN_DOORBELL_SLOTS) == SABCHAN_SZ_DOORBELL_TABLE);
 
 int main(void) {
   puts("sabchan layout OK");

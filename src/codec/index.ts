@@ -1,7 +1,6 @@
 /**
- * The codec layer of object channels (API.md section 4). Not exported from the package yet:
- * it goes public together with the byte ring that uses it (the next step of the cross-thread
- * work); until then it is tested on its own.
+ * The codec layer of object channels (API.md section 4): the Codec interface and the
+ * built-in codecs, which src/index.ts exports. src/shared/message-ring.ts uses them.
  */
 export type { Codec, CodecOption } from './codec.js';
 export { jsonCodec } from './json.js';

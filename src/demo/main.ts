@@ -4,9 +4,12 @@
  *   2. Fan-in with select: three producers at different speeds, one consumer, a deadline.
  *   3. Cancellation: an AbortSignal withdraws a waiting get without losing a value.
  *   4. Across threads: a worker streams numbers through a shared channel, next to postMessage.
+ *   5. Select across threads: three workers send objects (JSON and struct codecs) and numbers;
+ *      this thread selects over them with a deadline; supervise closes a dead worker's channel.
  */
 import { Worker } from 'node:worker_threads';
-import { chan, select, sharedChan, timeout, type Chan } from '../index.js';
+import { chan, select, sharedChan, structCodec, supervise, timeout, type Chan } from '../index.js';
+import type { Reading } from './sensor.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -76,10 +79,14 @@ async function cancellation(): Promise<void> {
   await put;
 }
 
-/** Starts ./producer.ts in a worker (through the tsx loader: the demo runs from source). */
-function startProducer(data: unknown): Worker {
-  const entry = new URL('./producer.ts', import.meta.url).href;
+/** Starts a demo worker module (through the tsx loader: the demo runs from source). */
+function startWorker(module: string, data: unknown): Worker {
+  const entry = new URL(module, import.meta.url).href;
   return new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry, data } });
+}
+
+function startProducer(data: unknown): Worker {
+  return startWorker('./producer.ts', data);
 }
 
 async function acrossThreads(count: number): Promise<void> {
@@ -116,6 +123,51 @@ async function acrossThreads(count: number): Promise<void> {
   console.log(`  postMessage:    ${got.toLocaleString('en')} numbers, ${postRate.toFixed(2)} M/s: the channel moved numbers ${(channelRate / postRate).toFixed(0)}x faster`);
 }
 
+async function selectAcrossThreads(ms: number): Promise<void> {
+  const json = sharedChan<Reading>({ capacity: 256 });
+  const struct = sharedChan({ codec: structCodec({ sensor: 'string:8', seq: 'u32', celsius: 'f64', ok: 'bool' }), capacity: 256 });
+  const numbers = sharedChan({ type: 'f64', capacity: 1024 });
+  const sources = [
+    { ch: json, name: 'json', every: 20 },
+    { ch: struct, name: 'struct', every: 5 },
+    { ch: numbers, name: 'numbers', every: 2 },
+  ] as const;
+  const workers = sources.map(({ ch, name, every }) => {
+    const worker = startWorker('./sensor.ts', { name, handle: ch.handle, everyMicros: every });
+    supervise(worker, ch); // if it dies, its channel closes with reason 'worker-exited'
+    return worker;
+  });
+  const exited = workers.map((w) => new Promise((resolve) => w.once('exit', resolve)));
+  // Wait for the first value of each (the workers' start-up is not what we measure).
+  for (const { ch } of sources) await ch.get();
+  const counts = new Map<unknown, number>(sources.map(({ ch }) => [ch, 0]));
+  let notOk = 0;
+  const open: Chan<any>[] = [json, struct, numbers];
+  const deadline = timeout(ms);
+  // Halfway, the JSON sensor dies: supervise closes its channel, the select sees it closed.
+  const crash = setTimeout(() => void workers[0]!.terminate(), ms / 2);
+  const start = performance.now();
+  for (;;) {
+    const [value, from] = await select([...open, deadline]);
+    if (from === deadline) break;
+    if (value === undefined) {
+      open.splice(open.indexOf(from!), 1); // closed and drained: stop listening to it
+      continue;
+    }
+    counts.set(from, counts.get(from)! + 1);
+    if (typeof value === 'object' && !(value as Reading).ok) notOk++;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  clearTimeout(crash);
+  for (const { ch } of sources) ch.close(); // each live worker's next putSync returns false: it ends
+  await Promise.all(exited);
+  for (const { ch, name } of sources) {
+    const n = counts.get(ch)!;
+    console.log(`  ${name.padEnd(8)} ${n.toLocaleString('en').padStart(9)} in ${ms} ms = ${(n / seconds / 1000).toFixed(0).padStart(4)} k/s, then closed (${ch.closeReason})`);
+  }
+  console.log(`  readings flagged not ok (every 97th of each object sensor): ${notOk.toLocaleString('en')}`);
+}
+
 async function main(): Promise<void> {
   console.log('1. prime sieve over unbuffered channels');
   console.log(`  first 25 primes: ${(await primeSieve(25)).join(' ')}`);
@@ -125,6 +177,8 @@ async function main(): Promise<void> {
   await cancellation();
   console.log('4. across threads: a worker streams numbers to this thread');
   await acrossThreads(10_000_000);
+  console.log('5. select across threads: objects and numbers from three workers, with a deadline');
+  await selectAcrossThreads(300);
 }
 
 await main();

@@ -85,44 +85,48 @@ export function select(ops: ReadonlyArray<SelectArm>, opts?: SelectOptions): Pro
 
   // ---- pass 1: the first ready arm in poll order wins.
   const priority = opts !== undefined && opts.priority === true;
-  if (priority) {
-    for (let i = 0; i < n; i++) {
-      const r = tryArm(ops[i]!);
-      if (r !== NOT_READY) return Promise.resolve(resultOf(ops[i]!, r));
-    }
-  } else if (n > 0) {
-    // Lazy Fisher–Yates: draw the permutation one position at a time and stop at the
-    // first ready arm. The positions come from one Math.random() read as mixed-radix digits:
-    // for uniform r in [0, 1), floor(r * m) is uniform in [0, m) and the fraction r * m - j is
-    // again uniform and independent of it. Each digit uses up log2(m) of the double's 53 bits,
-    // so a fresh number is drawn once the digits drawn from the current one span over 2^24.
-    const perm = n <= order.length ? order : (order = Array.from({ length: n }, (_, i) => i));
-    for (let i = 0; i < n; i++) perm[i] = i;
-    let digits = Math.random();
-    let span = 1;
-    for (let i = 0; i < n; i++) {
-      const m = n - i;
-      if (span * m > 0x1000000) {
-        digits = Math.random();
-        span = 1;
+  try {
+    if (priority) {
+      for (let i = 0; i < n; i++) {
+        const r = tryArm(ops[i]!);
+        if (r !== NOT_READY) return Promise.resolve(resultOf(ops[i]!, r));
       }
-      span *= m;
-      digits *= m;
-      const d = Math.floor(digits);
-      digits -= d;
-      const j = i + d;
-      const k = perm[j]!;
-      perm[j] = perm[i]!;
-      perm[i] = k;
-      const arm = ops[k] as unknown as Port & Branded & readonly [Port, unknown];
-      if (arm[PORT] === true) {
-        const r = arm.tryGet();
-        if (r !== NOT_READY) return Promise.resolve([r, arm as unknown as Chan<any>]);
-      } else {
-        const r = arm[0].tryPut(arm[1]);
-        if (r !== NOT_READY) return Promise.resolve([r, arm[0] as unknown as Chan<any>]);
+    } else if (n > 0) {
+      // Lazy Fisher–Yates: draw the permutation one position at a time and stop at the
+      // first ready arm. The positions come from one Math.random() read as mixed-radix digits:
+      // for uniform r in [0, 1), floor(r * m) is uniform in [0, m) and the fraction r * m - j is
+      // again uniform and independent of it. Each digit uses up log2(m) of the double's 53 bits,
+      // so a fresh number is drawn once the digits drawn from the current one span over 2^24.
+      const perm = n <= order.length ? order : (order = Array.from({ length: n }, (_, i) => i));
+      for (let i = 0; i < n; i++) perm[i] = i;
+      let digits = Math.random();
+      let span = 1;
+      for (let i = 0; i < n; i++) {
+        const m = n - i;
+        if (span * m > 0x1000000) {
+          digits = Math.random();
+          span = 1;
+        }
+        span *= m;
+        digits *= m;
+        const d = Math.floor(digits);
+        digits -= d;
+        const j = i + d;
+        const k = perm[j]!;
+        perm[j] = perm[i]!;
+        perm[i] = k;
+        const arm = ops[k] as unknown as Port & Branded & readonly [Port, unknown];
+        if (arm[PORT] === true) {
+          const r = arm.tryGet();
+          if (r !== NOT_READY) return Promise.resolve([r, arm as unknown as Chan<any>]);
+        } else {
+          const r = arm[0].tryPut(arm[1]);
+          if (r !== NOT_READY) return Promise.resolve([r, arm[0] as unknown as Chan<any>]);
+        }
       }
     }
+  } catch (err) {
+    return Promise.reject(err); // a get arm's message could not be decoded (shared-chan.ts H6)
   }
   if (hasDefault) return Promise.resolve([opts!.default, null]);
 
@@ -216,6 +220,13 @@ class SelectOp implements Flag {
     fulfil(this.resolve, [value, winner.chan] as SelectResult, late);
   }
 
+  /** A get arm's message could not be decoded (its port set `done`): withdraw the rest, reject. */
+  fail(winner: GetArm, reason: unknown): void {
+    this.withdrawAll(winner);
+    if (this.signal !== undefined) this.signal.removeEventListener('abort', this);
+    this.reject(reason);
+  }
+
   /** The signal aborted: withdraw every arm and reject, unless an arm already won (L1). */
   handleEvent(): void {
     if (this.done) return;
@@ -249,6 +260,9 @@ class GetArm implements GetWaiter {
   }
   completeGet(value: unknown, late: boolean): void {
     this.flag.finish(this, value, late);
+  }
+  failGet(reason: unknown): void {
+    this.flag.fail(this, reason);
   }
 }
 

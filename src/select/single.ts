@@ -37,6 +37,11 @@ class GetOp<T> implements GetWaiter<T>, Flag {
     fulfil(this.resolve, value, late);
   }
 
+  failGet(reason: unknown): void {
+    if (this.signal !== undefined) this.signal.removeEventListener('abort', this);
+    this.reject(reason);
+  }
+
   /** The signal aborted: withdraw and reject, unless a port committed us first (S1). */
   handleEvent(): void {
     if (this.done) return;

@@ -45,6 +45,11 @@ export class GetManyOp implements Flag {
   completeGet(count: unknown): void {
     this.resolve(count as number);
   }
+
+  /** Never called: numbers need no decoding. */
+  failGet(reason: unknown): void {
+    this.reject(reason);
+  }
 }
 
 /** Placeholder `resolve` of a bulk op that nobody awaits (a sync call's). */

@@ -1,15 +1,24 @@
 /**
- * Creating a shared channel's buffer, the handle that carries it to other threads, and the
- * checks `attach` runs before it trusts a buffer (magic, version, kind, sizes).
+ * Creating a shared channel's buffer (numeric or object kind), the handle that carries it to
+ * other threads, and the checks `attach` runs before it trusts a buffer (magic, version,
+ * kind, sizes).
  */
 import { AttachError, describe } from '../errors.js';
 import {
   bufferBytes,
+  CODEC_NAME_WORDS,
+  FEATURE_DOORBELLS,
   HEADER_WORDS,
+  IDX_CODEC_NAME,
+  IDX_MAX_MESSAGE_BYTES,
+  IDX_MSG_FREE,
+  KIND_OBJECT,
+  RECORD_HEADER_BYTES,
   IDX_CAPACITY,
   IDX_CHANNEL_ID,
   IDX_CHANNEL_ID_2,
   IDX_REQUIRED_FEATURES,
+  FEATURE_SEALED_COMMIT,
   KNOWN_REQUIRED_FEATURES,
   IDX_CONS_HEAD,
   IDX_CONS_TAIL,
@@ -46,6 +55,16 @@ import { LANE_TYPES } from './lanes.js';
 export interface SharedChanHandle {
   readonly sabchan: 'shared-channel';
   readonly buffer: SharedArrayBuffer;
+  /**
+   * Object channels whose codec is a `structCodec`: its schema, so that `attach` in another
+   * thread can rebuild the same codec without being given it.
+   */
+  readonly struct?: Readonly<Record<string, string>>;
+  /**
+   * The doorbell table of the runtime that created the channel (./doorbells.ts): where a
+   * thread blocked in `selectSync` over this and other channels sleeps, and rings.
+   */
+  readonly doorbells?: SharedArrayBuffer;
 }
 
 export type Policy = 'block' | 'sliding' | 'dropping';
@@ -54,12 +73,28 @@ const POLICY_CODES: Record<Policy, number> = { block: POLICY_BLOCK, sliding: POL
 
 /** What a channel's header says about it, read once at attach. */
 export interface ChannelConfig {
-  readonly type: LaneType;
+  /** The element type of a numeric channel, or 'object' for an object channel. */
+  readonly type: LaneType | 'object';
   readonly capacity: number;
   readonly policy: Policy;
+  /** Slots of the data region: values (numeric) or bytes (object). */
   readonly slots: number;
   /** The channel's random identity (CHANNEL_ID and CHANNEL_ID_2), the same in every thread. */
   readonly id: string;
+  /** Object channels: the largest payload of one message, in bytes (0 for numeric). */
+  readonly maxMessageBytes: number;
+  /** Object channels: the name of the codec the channel was created with ('' for numeric). */
+  readonly codecName: string;
+}
+
+/** Object channel buffer parameters, already validated. */
+export interface ObjectBufferSpec {
+  readonly capacity: number;
+  readonly policy: Policy;
+  /** Bytes of the data region: a power of two. */
+  readonly bytes: number;
+  readonly maxMessageBytes: number;
+  readonly codecName: string;
 }
 
 /** Allocates and initialises a numeric channel buffer. Arguments are already validated. */
@@ -67,10 +102,39 @@ export function createNumericBuffer(type: LaneType, capacity: number, policy: Po
   const slots = nextPowerOfTwo(Math.max(capacity, 1));
   const slotBytes = LANES[type].bytes;
   const buffer = new SharedArrayBuffer(bufferBytes(slots, slotBytes));
+  const w = initHeader(buffer, KIND_NUMERIC, slots, slotBytes, capacity, policy, startPosition);
+  w[IDX_LANE] = LANES[type].code;
+  // MAGIC last: a buffer is recognisable only once the rest of the header is in place.
+  Atomics.store(w, IDX_MAGIC, MAGIC);
+  return buffer;
+}
+
+/** Allocates and initialises an object channel buffer. Arguments are already validated. */
+export function createObjectBuffer(spec: ObjectBufferSpec, startPosition = 0): SharedArrayBuffer {
+  const buffer = new SharedArrayBuffer(bufferBytes(spec.bytes, 1));
+  // Byte positions of records are multiples of 8 (layout.ts RECORD_ALIGN).
+  const w = initHeader(buffer, KIND_OBJECT, spec.bytes, 1, spec.capacity, spec.policy, startPosition & ~7);
+  w[IDX_MAX_MESSAGE_BYTES] = spec.maxMessageBytes;
+  w[IDX_MSG_FREE] = Math.max(spec.capacity, 1);
+  const name = new TextEncoder().encode(spec.codecName);
+  new Uint8Array(buffer, IDX_CODEC_NAME * 4, CODEC_NAME_WORDS * 4).set(name);
+  Atomics.store(w, IDX_MAGIC, MAGIC);
+  return buffer;
+}
+
+/** The header words every kind shares; the caller adds its own, then stores MAGIC. */
+function initHeader(
+  buffer: SharedArrayBuffer,
+  kind: number,
+  slots: number,
+  slotBytes: number,
+  capacity: number,
+  policy: Policy,
+  startPosition: number,
+): Int32Array {
   const w = new Int32Array(buffer, 0, HEADER_WORDS);
   w[IDX_VERSION] = (VERSION_MAJOR << 16) | VERSION_MINOR;
-  w[IDX_KIND] = KIND_NUMERIC;
-  w[IDX_LANE] = LANES[type].code;
+  w[IDX_KIND] = kind;
   w[IDX_SLOTS] = slots;
   w[IDX_CAPACITY] = capacity;
   w[IDX_POLICY] = POLICY_CODES[policy];
@@ -78,15 +142,25 @@ export function createNumericBuffer(type: LaneType, capacity: number, policy: Po
   w[IDX_SLOT_BYTES] = slotBytes;
   w[IDX_CHANNEL_ID] = (Math.random() * 0x7fffffff) | 1;
   w[IDX_CHANNEL_ID_2] = (Math.random() * 0x100000000) | 0;
+  // Our committers ring select doorbells, and our producers commit by CAS (ring-core.ts R5).
+  w[IDX_REQUIRED_FEATURES] = FEATURE_DOORBELLS | FEATURE_SEALED_COMMIT;
   const start = startPosition & POSITION_MASK;
   w[IDX_PROD_HEAD] = w[IDX_PROD_TAIL] = w[IDX_CONS_HEAD] = w[IDX_CONS_TAIL] = start;
-  // MAGIC last: a buffer is recognisable only once the rest of the header is in place.
-  Atomics.store(w, IDX_MAGIC, MAGIC);
-  return buffer;
+  return w;
 }
 
-export function handleOf(buffer: SharedArrayBuffer): SharedChanHandle {
-  return Object.freeze({ sabchan: 'shared-channel', buffer });
+/** The longest codec name the header can hold, in UTF-8 bytes (one zero byte ends it). */
+export const MAX_CODEC_NAME_BYTES = CODEC_NAME_WORDS * 4 - 1;
+
+export function handleOf(
+  buffer: SharedArrayBuffer,
+  doorbells: SharedArrayBuffer | undefined,
+  struct?: Readonly<Record<string, string>>,
+): SharedChanHandle {
+  const handle: { -readonly [K in keyof SharedChanHandle]: SharedChanHandle[K] } = { sabchan: 'shared-channel', buffer };
+  if (doorbells !== undefined) handle.doorbells = doorbells;
+  if (struct !== undefined) handle.struct = struct;
+  return Object.freeze(handle);
 }
 
 /**
@@ -131,19 +205,35 @@ export function readConfig(handle: unknown): { buffer: SharedArrayBuffer; config
       `attach: the channel requires protocol features this sabchan lacks (bits 0x${(unknown >>> 0).toString(16)} of layout ${major}.${minor}): upgrade sabchan in this thread`,
     );
   }
-  if (w[IDX_KIND] !== KIND_NUMERIC) corrupt(`unknown kind ${w[IDX_KIND]}`);
-  const type = LANE_TYPES[w[IDX_LANE]!] ?? corrupt(`unknown lane type ${w[IDX_LANE]}`);
+  const id = `${w[IDX_CHANNEL_ID]!.toString(16)}-${(w[IDX_CHANNEL_ID_2]! >>> 0).toString(16)}`;
   const slots = w[IDX_SLOTS]!;
   const capacity = w[IDX_CAPACITY]!;
   if (!(slots >= 1 && slots <= MAX_SLOTS && (slots & (slots - 1)) === 0)) corrupt(`slot count ${slots}`);
-  if (!(capacity >= 0 && capacity <= slots)) corrupt(`capacity ${capacity} for ${slots} slots`);
-  if (w[IDX_SLOT_BYTES] !== LANES[type].bytes) corrupt(`slot size ${w[IDX_SLOT_BYTES]} for ${type}`);
   if (w[IDX_DATA_OFFSET] !== SZ_HEADER) corrupt(`data offset ${w[IDX_DATA_OFFSET]}`);
-  if (buffer.byteLength !== bufferBytes(slots, LANES[type].bytes)) corrupt(`buffer of ${buffer.byteLength} bytes for ${slots} ${type} slots`);
   const policy = POLICIES.find((p) => POLICY_CODES[p] === w[IDX_POLICY]) ?? corrupt(`unknown policy ${w[IDX_POLICY]}`);
   if (capacity === 0 && policy !== 'block') corrupt(`a rendezvous (capacity 0) with policy ${policy}`);
-  const id = `${w[IDX_CHANNEL_ID]!.toString(16)}-${(w[IDX_CHANNEL_ID_2]! >>> 0).toString(16)}`;
-  return { buffer, config: { type, capacity, policy, slots, id } };
+  const kind = w[IDX_KIND];
+  if (kind === KIND_NUMERIC) {
+    const type = LANE_TYPES[w[IDX_LANE]!] ?? corrupt(`unknown lane type ${w[IDX_LANE]}`);
+    if (!(capacity >= 0 && capacity <= slots)) corrupt(`capacity ${capacity} for ${slots} slots`);
+    if (w[IDX_SLOT_BYTES] !== LANES[type].bytes) corrupt(`slot size ${w[IDX_SLOT_BYTES]} for ${type}`);
+    if (buffer.byteLength !== bufferBytes(slots, LANES[type].bytes)) corrupt(`buffer of ${buffer.byteLength} bytes for ${slots} ${type} slots`);
+    return { buffer, config: { type, capacity, policy, slots, id, maxMessageBytes: 0, codecName: '' } };
+  }
+  if (kind === KIND_OBJECT) {
+    const maxMessageBytes = w[IDX_MAX_MESSAGE_BYTES]!;
+    if (slots < 64) corrupt(`a byte ring of ${slots} bytes`);
+    if (!(capacity >= 0)) corrupt(`capacity ${capacity}`);
+    if (w[IDX_SLOT_BYTES] !== 1) corrupt(`slot size ${w[IDX_SLOT_BYTES]} for an object channel`);
+    if (!(maxMessageBytes >= 1 && maxMessageBytes <= slots - RECORD_HEADER_BYTES)) corrupt(`maxMessageBytes ${maxMessageBytes} for a ring of ${slots} bytes`);
+    if (buffer.byteLength !== bufferBytes(slots, 1)) corrupt(`buffer of ${buffer.byteLength} bytes for a ring of ${slots} bytes`);
+    const nameBytes = new Uint8Array(buffer, IDX_CODEC_NAME * 4, CODEC_NAME_WORDS * 4).slice();
+    const end = nameBytes.indexOf(0);
+    if (end <= 0) corrupt('no codec name');
+    const codecName = new TextDecoder().decode(nameBytes.subarray(0, end));
+    return { buffer, config: { type: 'object', capacity, policy, slots, id, maxMessageBytes, codecName } };
+  }
+  throw new AttachError(`attach: the channel is of kind ${kind}, unknown to this sabchan (${VERSION_MAJOR}.${VERSION_MINOR}): corrupt, or made by a newer sabchan`);
 }
 
 /** The layout is little-endian; every engine that runs this today is too, but say so if not. */

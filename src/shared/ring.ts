@@ -1,50 +1,16 @@
 /**
- * A bounded multi-producer multi-consumer ring of numbers in a SharedArrayBuffer.
- *
- * Algorithm: DPDK's rte_ring (MP/MC mode). Each side has a head and a tail position.
- *   reserve   a party claims k consecutive positions with one compare-and-swap on its head,
- *             after checking the other side's tail (space for producers, values for consumers);
- *   copy      it copies the k values with plain typed-array stores or loads;
- *   commit    it waits until its side's tail reaches the start of its reservation (parties of
- *             one side commit in reservation order), then stores tail = start + k.
- * One reservation and one commit per batch, whatever its size, so a batch of 128 values costs
- * about as much synchronisation as a single value. Layout: ./layout.ts (native-layout/SPEC.md).
- *
- * Invariants (positions are 31-bit and wrap; "a <= b" means (b - a) mod 2^31 < 2^30):
- *   R1  consTail <= consHead <= prodTail <= prodHead(pos) <= consTail + capacity.
- *   R2  slots in [consTail, prodHead) are owned by the ring: producers write only slots they
- *       reserved in [prodTail, prodHead), consumers read only slots they reserved in
- *       [consTail, consHead); nobody else touches them until the matching commit.
- *   R3  FLAG_CLOSED (bit 31 of PROD_HEAD) is set at most once and never cleared; once it is
- *       set PROD_HEAD's position never changes, because every reservation CASes the whole
- *       word and expects the flag clear. So a put either reserved before the close (and its
- *       value is delivered) or fails with CLOSED: none is accepted and then lost.
- *   R4  a tail only moves forward, by the owner of the oldest outstanding reservation.
- *
- * Memory ordering: positions, sleepers and epochs only through Atomics (sequentially
- * consistent). Slot values are plain stores/loads, published by the Atomics.store of
- * PROD_TAIL (a consumer reads a slot only after loading a PROD_TAIL beyond it) and released
- * by the store of CONS_TAIL (a producer writes a slot only after loading a CONS_TAIL that
- * frees it).
- *
- * Wake-ups: after a commit, a party bumps and notifies the other side's epoch only if that
- * side's WAITING flag is set, and clears it (an unconditional notify made a 15 ns ring 8x
- * slower; a notify per commit while a sleeper takes 10-50 µs to wake was most of our cost).
- * Sleepers read the epoch, set the flag, re-check, then wait on the epoch (./wait.ts).
- *
- * Blocking: never blocks, except the commit step, which spins (then naps in 1 ms waits where
- * the thread may block) until the parties that reserved earlier on the same side commit. They
- * are copying a few values, so this is normally a handful of iterations.
+ * A bounded multi-producer multi-consumer ring of numbers in a SharedArrayBuffer: fixed-size
+ * slots viewed through one typed array. The reservation / ordered-commit protocol, its
+ * invariants R1-R4 and the wake-up rule live in ./ring-core.ts; this file adds what is
+ * specific to numbers: one reservation and one commit per batch, whatever its size, so a
+ * batch of 128 values costs about as much synchronisation as a single value.
+ * Layout: ./layout.ts (native-layout/SPEC.md).
  */
 import {
-  CLOSE_REASON_CLOSED,
   FLAG_CLOSED,
   IDX_CAPACITY,
-  IDX_CLOSE_REASON,
   IDX_CONS_HEAD,
   IDX_CONS_TAIL,
-  IDX_LAP,
-  LAP_SHIFT,
   IDX_PROD_HEAD,
   IDX_PROD_TAIL,
   IDX_RX_EPOCH,
@@ -54,30 +20,12 @@ import {
   IDX_TX_WAITING,
   POSITION_MASK,
 } from './layout.js';
-import { canBlock } from './wait.js';
+import { CLOSED, distance, RingCore } from './ring-core.js';
 
 /** A numeric typed array over the data region. */
 export type Lane = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
 
-/** Half the position space: differences below it are "ahead", above it "behind". */
-const HALF = 2 ** 30;
-
-/** `b - a` in 31-bit position arithmetic (valid while the two are less than 2^30 apart). */
-export function distance(a: number, b: number): number {
-  return (b - a) & POSITION_MASK;
-}
-
-/** True when position `pos` has reached or passed `target`. */
-export function reached(pos: number, target: number): boolean {
-  return distance(target, pos) < HALF;
-}
-
-/** Result of a reservation attempt that got nothing. */
-export const CLOSED = -1;
-
-export class NumericRing {
-  /** The header words. */
-  readonly words: Int32Array;
+export class NumericRing extends RingCore {
   /** The slots, viewed with the channel's element type. */
   readonly lane: Lane;
   /** Values the ring may hold (1 for a rendezvous, which holds its value until taken). */
@@ -86,48 +34,11 @@ export class NumericRing {
   private readonly mask: number;
   /** The single value read by the last successful `takeOne`. */
   value = 0;
-  /** Start of the last successful reservation (either side). */
-  reservedAt = 0;
-  /**
-   * Last CONS_TAIL / PROD_TAIL this thread loaded. Tails only move forward, so a stale copy
-   * only under-estimates free space / available values: it is re-loaded only when it says
-   * "full" / "empty". That keeps a producer off the consumers' cache line (and vice versa)
-   * while the ring has slack: the Disruptor's gating-sequence cache.
-   */
-  private consTailSeen = 0;
-  private prodTailSeen = 0;
-  /**
-   * LAP when the two copies above were loaded. A copy more than 2^30 positions old would
-   * make the 31-bit distances lie (a stale tail could look fresh again); LAP moves every
-   * 2^LAP_SHIFT positions, so an unchanged LAP bounds the staleness (see `checkLap`).
-   */
-  private lapSeen = 0;
-
   constructor(words: Int32Array, lane: Lane) {
-    this.words = words;
+    super(words);
     this.lane = lane;
     this.capacity = Math.max(words[IDX_CAPACITY]!, 1);
     this.mask = words[IDX_SLOTS]! - 1;
-    this.lapSeen = Atomics.load(words, IDX_LAP);
-    this.consTailSeen = Atomics.load(words, IDX_CONS_TAIL);
-    this.prodTailSeen = Atomics.load(words, IDX_PROD_TAIL);
-  }
-
-  /**
-   * Reloads the cached tails when PROD_TAIL has crossed a 2^LAP_SHIFT boundary since they
-   * were loaded. Then, with capacity <= 2^LAP_SHIFT, each cache is less than 3 * 2^LAP_SHIFT
-   * = 3 * 2^28 < 2^30 positions behind, and every distance computed from it is exact.
-   * (LAP is bumped *before* the PROD_TAIL store that crosses, so no crossing can be seen
-   * without its bump.) One load of a word that changes every 2^28 positions: ~1 ns.
-   */
-  private checkLap(): void {
-    const w = this.words;
-    const lap = Atomics.load(w, IDX_LAP);
-    if (lap !== this.lapSeen) {
-      this.lapSeen = lap;
-      this.consTailSeen = Atomics.load(w, IDX_CONS_TAIL);
-      this.prodTailSeen = Atomics.load(w, IDX_PROD_TAIL);
-    }
   }
 
   // ---- producer side ------------------------------------------------------------------------
@@ -161,28 +72,27 @@ export class NumericRing {
 
   /**
    * Puts one value.
-   * @returns 1 if it entered the ring, 0 if full, CLOSED if the channel is closed.
+   * @returns 1 if it entered the ring, 0 if full, CLOSED if the channel is closed (or, after
+   *   a dead worker, was sealed before this value's commit: not delivered, ring-core.ts R5).
    */
   putOne(value: number): number {
     const k = this.reservePut(1);
     if (k <= 0) return k;
     const at = this.reservedAt;
     this.lane[at & this.mask] = value;
-    this.commit(IDX_PROD_TAIL, at, 1, IDX_RX_WAITING, IDX_RX_EPOCH);
-    return 1;
+    return this.commit(IDX_PROD_TAIL, at, 1, IDX_RX_WAITING, IDX_RX_EPOCH) ? 1 : CLOSED;
   }
 
   /**
    * Puts as many of `src[from..from+count)` as fit now, in order.
-   * @returns the number put (0: full), or CLOSED.
+   * @returns the number put (0: full), or CLOSED (none of them delivered).
    */
   putMany(src: ArrayLike<number>, from: number, count: number): number {
     const k = this.reservePut(count);
     if (k <= 0) return k;
     const at = this.reservedAt;
     this.copyIn(src, from, at, k);
-    this.commit(IDX_PROD_TAIL, at, k, IDX_RX_WAITING, IDX_RX_EPOCH);
-    return k;
+    return this.commit(IDX_PROD_TAIL, at, k, IDX_RX_WAITING, IDX_RX_EPOCH) ? k : CLOSED;
   }
 
   private copyIn(src: ArrayLike<number>, from: number, at: number, k: number): void {
@@ -276,80 +186,8 @@ export class NumericRing {
 
   // ---- both sides ---------------------------------------------------------------------------
 
-  /**
-   * Commits a reservation [at, at + k) on the side whose tail is `tailIdx` (R4), then wakes
-   * the other side if anyone there sleeps.
-   */
-  private commit(tailIdx: number, at: number, k: number, waitingIdx: number, epochIdx: number): void {
-    const w = this.words;
-    if (Atomics.load(w, tailIdx) !== at) waitForTurn(w, tailIdx, at);
-    const end = (at + k) & POSITION_MASK;
-    if (tailIdx === IDX_PROD_TAIL && end >>> LAP_SHIFT !== at >>> LAP_SHIFT) Atomics.add(w, IDX_LAP, 1);
-    Atomics.store(w, tailIdx, end);
-    // Loading first keeps the common case (nobody waiting) a read of a shared cache line.
-    if (Atomics.load(w, waitingIdx) !== 0 && Atomics.exchange(w, waitingIdx, 0) !== 0) wake(w, epochIdx);
-  }
-
-  /**
-   * Closes the ring (idempotent). @returns true if this call closed it. Wakes everyone, on
-   * both sides, after the flag is visible (waking first could let a waiter re-check, see
-   * "open and empty", and sleep again).
-   */
-  close(reason = CLOSE_REASON_CLOSED): boolean {
-    const w = this.words;
-    if ((Atomics.load(w, IDX_PROD_HEAD) & FLAG_CLOSED) !== 0) return false;
-    Atomics.compareExchange(w, IDX_CLOSE_REASON, 0, reason);
-    const old = Atomics.or(w, IDX_PROD_HEAD, FLAG_CLOSED);
-    wake(w, IDX_RX_EPOCH);
-    wake(w, IDX_TX_EPOCH);
-    return (old & FLAG_CLOSED) === 0;
-  }
-
-  get closed(): boolean {
-    return (Atomics.load(this.words, IDX_PROD_HEAD) & FLAG_CLOSED) !== 0;
-  }
-
-  /**
-   * True once the ring is closed and every value put before the close has been taken (or
-   * reserved by another consumer): gets then resolve `undefined`. Reads PROD_HEAD first: once
-   * closed its position is final (R3), and the tails only grow towards it.
-   */
-  drained(): boolean {
-    const w = this.words;
-    const headWord = Atomics.load(w, IDX_PROD_HEAD);
-    if ((headWord & FLAG_CLOSED) === 0) return false;
-    const prodTail = Atomics.load(w, IDX_PROD_TAIL);
-    return prodTail === (headWord & POSITION_MASK) && Atomics.load(w, IDX_CONS_HEAD) === prodTail;
-  }
-
-  /** True when the value put at `pos` has been read by a consumer (CONS_TAIL passed it). */
-  taken(pos: number): boolean {
-    return reached(Atomics.load(this.words, IDX_CONS_TAIL), (pos + 1) & POSITION_MASK);
-  }
-
   /** Values in the ring now. Staleness: may be off by in-flight reservations either way. */
   get length(): number {
     return distance(Atomics.load(this.words, IDX_CONS_HEAD), Atomics.load(this.words, IDX_PROD_TAIL));
-  }
-}
-
-/** Bumps an epoch and wakes every waiter on it. */
-export function wake(words: Int32Array, epochIdx: number): void {
-  Atomics.add(words, epochIdx, 1);
-  Atomics.notify(words, epochIdx);
-}
-
-/**
- * Waits until `words[tailIdx] === at`: the parties that reserved before us have committed.
- * They are mid-copy, so spin first; if one was preempted, nap in short waits (where this
- * thread may block) rather than burn the core it needs.
- */
-function waitForTurn(words: Int32Array, tailIdx: number, at: number): void {
-  for (let i = 0; i < 1 << 14; i++) if (Atomics.load(words, tailIdx) === at) return;
-  const nap = canBlock();
-  for (;;) {
-    const seen = Atomics.load(words, tailIdx);
-    if (seen === at) return;
-    if (nap) Atomics.wait(words, tailIdx, seen, 1);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * SharedChan: a channel of numbers in a SharedArrayBuffer, usable from every thread that
- * attached it, with the same semantics as an in-thread channel (API.md sections 2 and 4).
+ * SharedChan: a channel in a SharedArrayBuffer, of numbers (a typed lane) or of objects (a
+ * byte ring with a codec), usable from every thread that attached it, with the same
+ * semantics as an in-thread channel (API.md sections 2 and 4).
  *
  * One SharedChan object per thread and buffer (`attach` returns the same object for the same
  * buffer). Below it sits the lock-free ring (./ring.ts), shared by all threads; in it, this
@@ -18,11 +19,17 @@
  *   H3  the watchers are armed (waiting on the ring's epoch, holding the process alive)
  *       exactly while their side has parked operations in this thread.
  *   H4  a put that had not entered the ring when the channel closed resolves false; values in
- *       the ring at the close are still delivered (ring.ts R3). A rendezvous put still waiting
- *       for its taker at the close withdraws its value and resolves false, unless a consumer
- *       reserved it first (then true): every blocked call settles.
+ *       the ring at the close are still delivered (ring-core.ts R3). A rendezvous put still
+ *       waiting for its taker at the close withdraws its value and resolves false, unless a
+ *       consumer reserved it first (then true): every blocked call settles.
+ *   H5  object channels: every put form encodes its value (the check) before it touches the
+ *       ring; a put that parks keeps a private copy of the encoding (`snapshots`), so what is
+ *       delivered is the value as it was when put, as with postMessage.
+ *   H6  object channels: a message whose decode throws is consumed, and the error goes to the
+ *       get that took it: thrown by a sync call (getSync, poll), the rejection of a Promise
+ *       one (get, select, iteration), never to the producer and never lost in a wake-up.
  */
-import { PendingLimitError, timeoutOf } from '../errors.js';
+import { PendingLimitError, timeoutOf, undefinedPutError } from '../errors.js';
 import { promiseFor } from '../internal/deferred.js';
 import { WaitQueue } from '../internal/waitq.js';
 import {
@@ -35,6 +42,9 @@ import {
 import { ChanFacade } from '../select/facade.js';
 import { handleOf, type ChannelConfig, type Policy, type SharedChanHandle } from './handle.js';
 import { checkLaneValue, checkLaneValues, laneView } from './lanes.js';
+import type { Codec } from '../codec/codec.js';
+import { Encoded, MessageRing } from './message-ring.js';
+import type { DoorbellTable } from './doorbells.js';
 import {
   HEADER_WORDS,
   IDX_RX_EPOCH,
@@ -45,16 +55,20 @@ import {
   type LaneType,
 } from './layout.js';
 import { checkDestination, GetManyOp, PutManyOp, type NumericArray } from './bulk-ops.js';
-import { CLOSED, NumericRing } from './ring.js';
+import { closeReasonOf, workerExitCodeOf, type CloseReason } from './repair.js';
+import { NumericRing } from './ring.js';
+import { CLOSED, type RingCore } from './ring-core.js';
 import { blockUntil, EpochWatcher, SpinBudget } from './wait.js';
 
 
 
-export class SharedChan<T extends number = number> extends ChanFacade<T> {
+export class SharedChan<T = number> extends ChanFacade<T> {
   /** Structured-cloneable: postMessage it or pass it in workerData, then `attach` it. */
   readonly handle: SharedChanHandle;
-  /** Element type of the lane. */
-  readonly type: LaneType;
+  /** Element type of a numeric channel's lane, or 'object' for an object channel. */
+  readonly type: LaneType | 'object';
+  /** Object channels: the codec both ends use (null for numeric channels). */
+  readonly codec: Codec<T> | null;
   /** Values the channel holds (0: rendezvous). */
   readonly capacity: number;
   /** What a put does when the channel is full. */
@@ -62,7 +76,13 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
   /** A rendezvous put arm would need a two-phase claim across threads (next issue). */
   readonly selectablePut: boolean;
   /** The lock-free ring in the shared buffer. */
-  private readonly ring: NumericRing;
+  private readonly ring: RingCore;
+  /** The same ring when it holds numbers (bulk operations), else null. */
+  private readonly numbers: NumericRing | null;
+  /** The same ring when it holds messages, else null. */
+  private readonly messages: MessageRing<T> | null;
+  /** Object channels: the encoding of each parked put, taken when it parked (H5). */
+  private readonly snapshots = new Map<PutWaiter<T>, Encoded>();
   /** This thread's parked gets, oldest first. */
   private readonly getq = new WaitQueue<GetWaiter<T>>();
   /** This thread's parked puts that have not entered the ring yet, oldest first (H2). */
@@ -92,11 +112,26 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
   }
 
   /** Use `sharedChan()` or `attach()`. */
-  constructor(buffer: SharedArrayBuffer, config: ChannelConfig) {
+  constructor(
+    buffer: SharedArrayBuffer,
+    config: ChannelConfig,
+    codec: Codec<T> | null = null,
+    handle = handleOf(buffer, undefined),
+    doorbells: DoorbellTable | null = null,
+  ) {
     super();
     const words = new Int32Array(buffer, 0, HEADER_WORDS);
-    this.ring = new NumericRing(words, laneView(config.type, buffer, SZ_HEADER, config.slots));
-    this.handle = handleOf(buffer);
+    if (config.type === 'object') {
+      if (codec === null) throw new TypeError('SharedChan: an object channel needs its codec');
+      this.ring = this.messages = new MessageRing<T>(words, buffer, codec);
+      this.numbers = null;
+    } else {
+      this.ring = this.numbers = new NumericRing(words, laneView(config.type, buffer, SZ_HEADER, config.slots));
+      this.messages = null;
+    }
+    this.ring.doorbells = doorbells;
+    this.codec = codec;
+    this.handle = handle;
     this.type = config.type;
     this.capacity = config.capacity;
     this.policy = config.policy;
@@ -107,6 +142,19 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
 
   get closed(): boolean {
     return this.ring.closed;
+  }
+
+  /**
+   * Why the channel closed, as seen from any thread: `undefined` while open, `'closed'` after
+   * `close()`, `'worker-exited'` when a supervised worker exited (`supervise`).
+   */
+  get closeReason(): CloseReason | undefined {
+    return closeReasonOf(this.ring.words);
+  }
+
+  /** The exit code of the supervised worker whose exit closed the channel, else `undefined`. */
+  get workerExitCode(): number | undefined {
+    return workerExitCodeOf(this.ring.words);
   }
 
   /** Values in the ring now. Staleness: other threads may change it at any moment. */
@@ -137,7 +185,7 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
    * @throws TimeoutError when `timeout` ms passed first; nothing was transferred.
    */
   putSync(value: T, opts?: { timeout?: number }): boolean {
-    checkLaneValue('putSync', this.type, value);
+    this.checkPut(value, 'putSync');
     const timeout = timeoutOf('putSync', opts);
     let entered = this.putNowInOrder(value);
     if (entered === NOT_READY) {
@@ -172,7 +220,7 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
    * @returns how many entered the ring: `src.length`, or fewer if the channel closed first.
    */
   putMany(src: ArrayLike<number>): Promise<number> {
-    const values = checkLaneValues('putMany', this.type, src);
+    const values = checkLaneValues('putMany', this.laneType('putMany'), src);
     if (this.isRendezvous()) return this.putEachAsync(values);
     const op = new PutManyOp(values);
     if (this.putq.length === 0) {
@@ -192,6 +240,7 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
    * length. @returns the number written; 0 once the channel is closed and drained.
    */
   getMany(dst: NumericArray): Promise<number> {
+    this.laneType('getMany');
     checkDestination('getMany', dst);
     if (this.getq.length === 0) {
       const n = this.takeManyNow(dst);
@@ -208,13 +257,13 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
    * before the time ran out, or throws TimeoutError if none did.
    */
   putManySync(src: ArrayLike<number>, opts?: { timeout?: number }): number {
-    const values = checkLaneValues('putManySync', this.type, src);
+    const values = checkLaneValues('putManySync', this.laneType('putManySync'), src);
     const timeout = timeoutOf('putManySync', opts);
     if (this.isRendezvous()) return this.putEachSync(values, timeout);
     let done = 0;
     if (this.putq.length === 0 && this.policy === 'block') {
       // Fast path: everything fits now (no op object, no closure).
-      done = this.ring.putMany(values, 0, values.length);
+      done = this.numbers!.putMany(values, 0, values.length);
       if (done === values.length) return done;
       if (done === CLOSED) return 0;
     }
@@ -239,6 +288,7 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
 
   /** `getMany` that blocks this thread. @throws TimeoutError when nothing arrived in time. */
   getManySync(dst: NumericArray, opts?: { timeout?: number }): number {
+    this.laneType('getManySync');
     checkDestination('getManySync', dst);
     const timeout = timeoutOf('getManySync', opts);
     const n = this.attemptGetManyInto(dst);
@@ -253,11 +303,11 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
 
   // The arguments of the sync call in progress and its attempts, made once so that blocking
   // calls allocate no closure (sync calls cannot overlap within a thread: they block it).
-  private syncValue = 0;
+  private syncValue: T | undefined = undefined;
   private syncPos = 0;
   private syncOp: PutManyOp | null = null;
   private syncDst: NumericArray | null = null;
-  private readonly attemptPut = (): boolean | NotReady => this.putNowInOrder(this.syncValue);
+  private readonly attemptPut = (): boolean | NotReady => this.putNowInOrder(this.syncValue!);
   private readonly attemptTaken = (): boolean | NotReady => this.handoffOutcome(this.syncPos);
   private readonly attemptGet = (): T | undefined | NotReady => this.tryGet();
   private readonly attemptPutMany = (): true | NotReady => (this.advanceInOrder(this.syncOp!) ? true : NOT_READY);
@@ -311,7 +361,20 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
     if (w === null || w instanceof GetManyOp) return NOT_READY;
     this.getq.shift();
     w.flag.done = true;
-    w.completeGet(value, false);
+    if (this.messages === null) {
+      w.completeGet(value, false);
+      return true;
+    }
+    // An object channel delivers what a get in another thread would: a decoded copy. A decode
+    // that throws fails that get (H6); the put did hand its value over.
+    let copy: T;
+    try {
+      copy = this.messages.copyOf(value);
+    } catch (err) {
+      w.failGet(err);
+      return true;
+    }
+    w.completeGet(copy, false);
     return true;
   }
 
@@ -336,12 +399,18 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
 
   parkPut(waiter: PutWaiter<T>): void {
     if (this.putq.length + this.handoffs.length >= MAX_PENDING) throw new PendingLimitError('put');
+    if (this.messages !== null && !(waiter instanceof PutManyOp)) this.snapshots.set(waiter, this.messages.snapshot(waiter.value, 'put'));
     this.putq.push(waiter);
     this.tx.arm();
   }
 
   checkPut(value: unknown, where: string): void {
-    checkLaneValue(where, this.type, value);
+    if (this.messages !== null) {
+      if (value === undefined) throw undefinedPutError(where);
+      this.messages.encode(value, where);
+    } else {
+      checkLaneValue(where, this.type as LaneType, value);
+    }
   }
 
   withdrawGet(waiter: GetWaiter<T>): boolean {
@@ -352,6 +421,7 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
   withdrawPut(waiter: PutWaiter<T>): boolean {
     if (waiter.queued) {
       this.putq.remove(waiter);
+      this.snapshots.delete(waiter);
       return true;
     }
     let i = 0;
@@ -368,8 +438,16 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
     return this.capacity === 0;
   }
 
+  /** The lane type, for the numeric-only (bulk) methods. */
+  private laneType(where: string): LaneType {
+    if (this.numbers === null) {
+      throw new TypeError(`${where}: bulk transfers are for numeric channels; this channel carries objects (codec '${this.codec!.name}'): use put/get or putSync/getSync`);
+    }
+    return this.type as LaneType;
+  }
+
   /** Puts one value by the channel's policy: true, false (closed) or NOT_READY (full). */
-  private putNow(value: number): boolean | NotReady {
+  private putNow(value: unknown): boolean | NotReady {
     const ring = this.ring;
     for (;;) {
       const r = ring.putOne(value);
@@ -382,14 +460,14 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
   }
 
   /** `putNow` for a sync put: behind this thread's parked puts (H1); rendezvous enters only. */
-  private putNowInOrder(value: number): boolean | NotReady {
+  private putNowInOrder(value: T): boolean | NotReady {
     if (this.putq.length > 0 && !this.servePuts()) return NOT_READY;
     return this.putNow(value);
   }
 
   /** Bulk put progress for `op`, by policy. Sets `op.done` when all entered or it closed. */
   private advance(op: PutManyOp): void {
-    const ring = this.ring;
+    const ring = this.numbers!;
     while (op.from < op.values.length) {
       const n = ring.putMany(op.values, op.from, op.values.length - op.from);
       if (n === CLOSED) break;
@@ -413,7 +491,7 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
 
   /** Takes up to `dst.length` values now: the count, 0 when closed and drained, or NOT_READY. */
   private takeManyNow(dst: NumericArray): number | NotReady {
-    const n = this.ring.takeMany(dst, 0, dst.length);
+    const n = this.numbers!.takeMany(dst, 0, dst.length);
     if (n > 0) return n;
     return this.ring.drained() ? 0 : NOT_READY;
   }
@@ -431,9 +509,11 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
         this.completeOrHandOff(w as unknown as PutWaiter<T>, true);
         continue;
       }
-      const r = this.isRendezvous() ? this.enterRendezvous(w.value) : this.putNow(w.value);
+      const value = this.messages === null ? w.value : this.snapshots.get(w)!;
+      const r = this.isRendezvous() ? this.enterRendezvous(value) : this.putNow(value);
       if (r === NOT_READY) break;
       this.putq.shift();
+      if (this.messages !== null) this.snapshots.delete(w);
       this.completeOrHandOff(w, r);
     }
     this.serveHandoffs();
@@ -441,7 +521,7 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
   }
 
   /** A rendezvous value enters the ring (capacity 1); its put completes once it is taken. */
-  private enterRendezvous(value: number): boolean | NotReady {
+  private enterRendezvous(value: unknown): boolean | NotReady {
     const r = this.ring.putOne(value);
     return r === 1 ? true : r === CLOSED ? false : NOT_READY;
   }
@@ -476,7 +556,9 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
     if (this.ring.taken(pos)) return true;
     if (!this.ring.closed) return NOT_READY;
     if (this.ring.reclaim(pos)) return false;
-    return this.ring.taken(pos) ? true : NOT_READY; // a consumer has it and is still copying
+    // A consumer reserved it: the transfer happened, even if that consumer then died before
+    // its commit could pass `pos` (ring.ts R6), so do not wait for the commit.
+    return true;
   }
 
   /**
@@ -487,17 +569,25 @@ export class SharedChan<T extends number = number> extends ChanFacade<T> {
   private serveGets(): boolean {
     const ring = this.ring;
     for (let w = this.getq.first(); w !== null; w = this.getq.first()) {
-      let result: number | undefined;
+      let result: unknown;
       if (w instanceof GetManyOp) {
         const n = this.takeManyNow(w.dst);
         if (n === NOT_READY) return false;
         result = n;
-      } else if (ring.takeOne() === 1) {
-        result = ring.value;
-      } else if (ring.drained()) {
-        result = undefined;
       } else {
-        return false;
+        let took: number;
+        try {
+          took = ring.takeOne();
+        } catch (err) {
+          // H6: the message was taken but not decodable: this get fails with the error.
+          this.getq.shift();
+          w.flag.done = true;
+          w.failGet(err);
+          continue;
+        }
+        if (took === 1) result = ring.value;
+        else if (ring.drained()) result = undefined;
+        else return false;
       }
       this.getq.shift();
       w.flag.done = true;

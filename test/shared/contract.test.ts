@@ -11,3 +11,11 @@ channelContract('shared f64', (capacity) => sharedChan({ type: 'f64', capacity }
   pendingPutsAtClose: 'rejected',
   rendezvousPutArms: false,
 });
+
+// Object channels: the same contract through a byte ring and the JSON codec (numbers are
+// JSON values; NaN is not, it arrives as null). Other codecs: ./object-channel.test.ts.
+channelContract('shared json', (capacity) => sharedChan({ capacity }) as never, {
+  falsyValues: [0, null, false, ''],
+  pendingPutsAtClose: 'rejected',
+  rendezvousPutArms: false,
+});

@@ -37,6 +37,16 @@ const forbidden: Record<string, string[]> = {
   errors: ['core', 'select', 'shared', 'codec', 'ops', 'demo'],
 };
 
+/**
+ * file -> layers it may import despite `forbidden`. select/facade.ts is the base class of
+ * every channel flavor, and its combinator methods (`ch.map(f)`) call the src/ops functions:
+ * methods, rather than ops patching the prototype as a side effect, which a bundler would
+ * drop under `"sideEffects": false`. Only the facade gets this; the rest of select/ may not.
+ */
+const allowed: Record<string, string[]> = {
+  'select/facade.ts': ['ops'],
+};
+
 test('src/ layers import only what DESIGN.md allows, and nothing at runtime from npm', () => {
   const violations: string[] = [];
   let checked = 0;
@@ -50,7 +60,8 @@ test('src/ layers import only what DESIGN.md allows, and nothing at runtime from
         continue;
       }
       const target = layerOf(file, specifier!);
-      if (target !== null && forbidden[layer]?.includes(target)) {
+      const path = relative(src, file).split(/[\\/]/).join('/');
+      if (target !== null && forbidden[layer]?.includes(target) && !allowed[path]?.includes(target)) {
         violations.push(`${relative(src, file)} (${layer}) imports ${specifier} (${target})`);
       }
     }

@@ -28,12 +28,14 @@ test('the build emits working ESM with declarations', async () => {
   expect(existsSync(join(out, 'index.d.ts'))).toBe(true);
   expect(existsSync(join(out, 'demo'))).toBe(false); // the demo is not part of the package
   const lib = await import(pathToFileURL(join(out, 'index.js')).href);
-  for (const name of ['chan', 'promiseChan', 'buffers', 'timeout', 'select', 'PendingLimitError']) {
+  for (const name of ['chan', 'promiseChan', 'buffers', 'timeout', 'select', 'PendingLimitError', 'merge', 'pipelineError']) {
     expect(lib[name], name).toBeDefined();
   }
   const c = lib.chan(1);
   expect(await c.put(1)).toBe(true);
   expect(await c.get()).toBe(1);
+  // The combinators' import cycle (facade -> ops -> chan) also works as plain built ESM.
+  expect(await lib.range(3).map((x: number) => x + 1).collect()).toEqual([1, 2, 3]);
   const types = readFileSync(join(out, 'index.d.ts'), 'utf8');
   expect(types).toMatch(/Chan/);
 }, 60_000);

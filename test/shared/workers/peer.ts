@@ -9,7 +9,7 @@ import { attach, select, type SharedChanHandle } from '../../../src/index.js';
 
 interface Request {
   id: number;
-  op: 'putSync' | 'getSync' | 'put' | 'get' | 'close' | 'putManySync' | 'getManySync' | 'poll' | 'offer' | 'select';
+  op: 'putSync' | 'getSync' | 'put' | 'get' | 'close' | 'putManySync' | 'getManySync' | 'poll' | 'offer' | 'select' | 'status';
   handle: SharedChanHandle;
   value?: number;
   values?: number[];
@@ -37,6 +37,9 @@ async function run(req: Request): Promise<unknown> {
       return ch.poll();
     case 'close':
       return ch.close();
+    case 'status':
+      // How this thread sees the channel's lifecycle (the header, not a message, tells it).
+      return { closed: ch.closed, closeReason: ch.closeReason, workerExitCode: ch.workerExitCode };
     case 'putManySync':
       return ch.putManySync(Float64Array.from(req.values!), opts);
     case 'select': {

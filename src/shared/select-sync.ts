@@ -1,0 +1,213 @@
+/**
+ * `selectSync`: `select` that blocks the thread, over shared channels only (API.md section 4).
+ *
+ *   pass 0  validate every arm and option (a put arm's value is encoded / range-checked);
+ *           throw before any arm acts.
+ *   pass 1  try the arms in a uniformly random order (array order with `priority`); the
+ *           first that completes wins. With `default` and nothing ready: `[default, null]`.
+ *   pass 2  spin a little, re-trying; then take a doorbell slot and loop: read the doorbell,
+ *           register on every arm's channel (mask bit + WAITING flag), re-try every arm,
+ *           sleep on the doorbell (./doorbells.ts D2). On timeout: TimeoutError.
+ *
+ * Invariants:
+ *   Y1  at most one arm commits: every try is one atomic claim on one ring (a reservation
+ *       CAS), and the loop returns on the first success. Nothing is parked anywhere, so there
+ *       is nothing to withdraw and no second arm that could complete later.
+ *   Y2  a select never pairs with itself: its arms only ever meet the rings, never each other.
+ *   Y3  when selectSync returns or throws, its slot's bits are cleared from every mask and the
+ *       slot is free again (the `finally`), so no channel rings a doorbell nobody holds.
+ * A put arm on a rendezvous channel would need a two-phase claim (its value may only count as
+ * sent once taken, by which time another arm may have won), so it is refused for now.
+ */
+import { describe, TimeoutError, timeoutOf } from '../errors.js';
+import { NOT_READY } from '../protocol.js';
+import type { DoorbellTable } from './doorbells.js';
+import { IDX_RX_EPOCH, IDX_RX_SELECT_MASK, IDX_RX_WAITING, IDX_TX_SELECT_MASK, IDX_TX_WAITING } from './layout.js';
+import { SharedChan } from './shared-chan.js';
+import { assertCanBlock, SAFETY_TIMEOUT_MS } from './wait.js';
+
+/** A get arm is a shared channel; a put arm is a `[sharedChannel, value]` pair. */
+export type SyncSelectArm = SharedChan<any> | readonly [SharedChan<any>, any];
+
+export interface SyncSelectOptions {
+  /** Try the arms in array order instead of a random order. */
+  priority?: boolean;
+  /** When present (even `undefined`) and no arm is ready: return `[default, null]` at once. */
+  default?: unknown;
+  /** Milliseconds to wait at most; then TimeoutError, with nothing transferred. */
+  timeout?: number;
+}
+
+interface Arm {
+  readonly ch: SharedChan<any>;
+  readonly put: boolean;
+  readonly value: unknown;
+  readonly words: Int32Array;
+}
+
+/** How long pass 2 re-tries before it sleeps: about a wake-up's cost (wait.ts SpinBudget). */
+const SPIN_MICROS = 20;
+/** Sleep between polls when the arms share no doorbell table (see doorbells.ts). */
+const POLL_MS = 1;
+
+/**
+ * Completes exactly one arm, blocking this thread (a worker) until one can.
+ * @returns `[value, chan]` for a get (`undefined` once closed and drained), `[true | false,
+ *   chan]` for a put (false: the channel is closed), or `[opts.default, null]`.
+ * @throws {TypeError} for an arm that is not a shared channel or `[sharedChannel, value]`, a
+ *   put arm on a rendezvous channel, `undefined` or an unencodable value in a put arm, or no
+ *   arms and no default.
+ * @throws TimeoutError (`name === 'TimeoutError'`) when `timeout` ms passed first.
+ * @example
+ * const [value, from] = selectSync([numbers, events], { timeout: 100 });
+ */
+export function selectSync(ops: ReadonlyArray<SyncSelectArm>, opts?: SyncSelectOptions): [unknown, SharedChan<any> | null] {
+  validate(ops);
+  const timeout = timeoutOf('selectSync', opts);
+  const priority = opts?.priority === true;
+  const hasDefault = opts !== undefined && opts !== null && 'default' in opts; // as select() does
+  if (ops.length === 0 && !hasDefault) {
+    throw new TypeError('selectSync: no arms and no default: nothing could ever complete');
+  }
+  // Pass 1 allocates nothing: most selects in a busy loop end here.
+  const ready = tryOps(ops, priority);
+  if (ready !== null) return ready;
+  if (hasDefault) return [opts!.default, null];
+  assertCanBlock('selectSync');
+  const arms = ops.map(armOf);
+  const order = arms.map((_, i) => i);
+  let r: [unknown, SharedChan<any>] | null;
+  const start = performance.now();
+  const deadline = timeout === undefined ? Infinity : start + timeout;
+  const spinUntil = Math.min(start + SPIN_MICROS / 1000, deadline);
+  while (performance.now() < spinUntil) {
+    r = tryArms(arms, order, priority);
+    if (r !== null) return r;
+  }
+  const table = commonTable(arms);
+  const slot = table === null ? -1 : table.take();
+  try {
+    for (;;) {
+      const epoch = slot >= 0 ? table!.epoch(slot) : Atomics.load(arms[0]!.words, IDX_RX_EPOCH);
+      for (const arm of arms) register(arm, slot);
+      r = tryArms(arms, order, priority);
+      if (r !== null) return r;
+      const left = deadline - performance.now();
+      if (left <= 0) throw new TimeoutError('selectSync', timeout!);
+      if (slot >= 0) table!.sleep(slot, epoch, Math.min(left, SAFETY_TIMEOUT_MS));
+      else Atomics.wait(arms[0]!.words, IDX_RX_EPOCH, epoch, Math.min(left, POLL_MS)); // no doorbell: poll
+    }
+  } finally {
+    if (slot >= 0) {
+      for (const arm of arms) unregister(arm, slot); // Y3, before the slot is free
+      table!.release(slot);
+    }
+  }
+}
+
+/** Pass 0: throws unless every arm is a shared channel or a valid `[sharedChannel, value]`. */
+function validate(ops: unknown): asserts ops is ReadonlyArray<SyncSelectArm> {
+  if (!Array.isArray(ops)) throw new TypeError(`selectSync: expected an array of arms, got ${describe(ops)}`);
+  for (let i = 0; i < ops.length; i++) {
+    const op: unknown = ops[i];
+    if (op instanceof SharedChan) continue;
+    if (Array.isArray(op) && op.length === 2 && op[0] instanceof SharedChan) {
+      const ch = op[0] as SharedChan<any>;
+      if (!ch.selectablePut) {
+        throw new TypeError(`selectSync: arm ${i} puts to a rendezvous (capacity 0) shared channel, which a select cannot do yet; give the channel a capacity`);
+      }
+      ch.checkPut(op[1], `selectSync: arm ${i}`);
+      continue;
+    }
+    throw new TypeError(
+      `selectSync: arm ${i} must be a shared channel (a get) or [sharedChannel, value] (a put), got ${describe(op)}; ` +
+        'selectSync blocks the thread, so an in-thread channel could never become ready: use select() for those',
+    );
+  }
+}
+
+function armOf(op: SyncSelectArm): Arm {
+  if (op instanceof SharedChan) return { ch: op, put: false, value: undefined, words: headerOf(op) };
+  return { ch: op[0], put: true, value: op[1], words: headerOf(op[0]) };
+}
+
+/** Scratch permutation of pass 1 (selectSync never re-enters itself: it runs no user code). */
+let scratchOrder: number[] = [];
+
+/** Pass 1 on the raw arms, allocating nothing: the first that completes now, else null. */
+function tryOps(ops: ReadonlyArray<SyncSelectArm>, priority: boolean): [unknown, SharedChan<any>] | null {
+  const n = ops.length;
+  let order: number[] | null = null;
+  if (!priority) {
+    order = n <= scratchOrder.length ? scratchOrder : (scratchOrder = new Array<number>(n));
+    for (let i = 0; i < n; i++) order[i] = i;
+  }
+  for (let i = 0; i < n; i++) {
+    let k = i;
+    if (order !== null) {
+      const j = i + Math.floor(Math.random() * (n - i)); // lazy Fisher–Yates: draw as reached
+      k = order[j]!;
+      order[j] = order[i]!;
+      order[i] = k;
+    }
+    const op = ops[k]!;
+    if (op instanceof SharedChan) {
+      const r = op.tryGet();
+      if (r !== NOT_READY) return [r, op];
+    } else {
+      const r = op[0].tryPut(op[1]);
+      if (r !== NOT_READY) return [r, op[0]];
+    }
+  }
+  return null;
+}
+
+/** Pass 1 again while blocking: the first arm that completes now, in random (or array) order; else null. */
+function tryArms(arms: readonly Arm[], order: number[], priority: boolean): [unknown, SharedChan<any>] | null {
+  const n = arms.length;
+  for (let i = 0; i < n; i++) {
+    let k = i;
+    if (!priority) {
+      // Lazy Fisher–Yates: each position is drawn only when reached (most selects stop early).
+      const j = i + Math.floor(Math.random() * (n - i));
+      k = order[j]!;
+      order[j] = order[i]!;
+      order[i] = k;
+    }
+    const arm = arms[k]!;
+    if (arm.put) {
+      const r = arm.ch.tryPut(arm.value);
+      if (r !== NOT_READY) return [r, arm.ch];
+    } else {
+      const r = arm.ch.tryGet();
+      if (r !== NOT_READY) return [r, arm.ch];
+    }
+  }
+  return null;
+}
+
+function register(arm: Arm, slot: number): void {
+  const w = arm.words;
+  if (slot >= 0) Atomics.or(w, (arm.put ? IDX_TX_SELECT_MASK : IDX_RX_SELECT_MASK) + (slot >> 5), 1 << (slot & 31));
+  Atomics.store(w, arm.put ? IDX_TX_WAITING : IDX_RX_WAITING, 1);
+}
+
+function unregister(arm: Arm, slot: number): void {
+  Atomics.and(arm.words, (arm.put ? IDX_TX_SELECT_MASK : IDX_RX_SELECT_MASK) + (slot >> 5), ~(1 << (slot & 31)));
+}
+
+/** The doorbell table every arm's channel rings, or null when they do not share one. */
+function commonTable(arms: readonly Arm[]): DoorbellTable | null {
+  const first = tableOfChan(arms[0]!.ch);
+  if (first === null) return null;
+  for (const arm of arms) if (tableOfChan(arm.ch)?.id !== first.id) return null;
+  return first;
+}
+
+function headerOf(ch: SharedChan<any>): Int32Array {
+  return ch['ring'].words;
+}
+
+function tableOfChan(ch: SharedChan<any>): DoorbellTable | null {
+  return ch['ring'].doorbells;
+}

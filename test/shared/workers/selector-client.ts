@@ -1,0 +1,175 @@
+/**
+ * Main-thread side of ./selector.ts: start selector workers, hand them tasks (one at a time
+ * per worker runs; later ones queue in the worker), and get the results or the errors back.
+ */
+import type { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll } from 'vitest';
+import type { SharedChan } from '../../../src/index.js';
+import {
+  DOORBELL_IDX_ALLOC,
+  HEADER_WORDS,
+  IDX_RX_SELECT_MASK,
+  IDX_RX_WAITING,
+  IDX_TX_SELECT_MASK,
+  IDX_TX_WAITING,
+  SELECT_MASK_WORDS,
+} from '../../../src/shared/layout.js';
+import { startTsWorker } from '../../helpers/ts-worker.js';
+import { within } from './pool.js';
+import type { ArmSpec, ProduceResult, SelectorTask, SelectResult, SelfSelectResult, StreamsResult } from './selector.js';
+
+export type { ArmSpec, ProduceResult, SelectorTask, SelectResult, SelfSelectResult, StreamsResult };
+
+const ENTRY = new URL('./selector.ts', import.meta.url);
+
+type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; name: string; message: string };
+
+export class Selector {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private failure: Error | undefined;
+
+  private constructor(
+    readonly name: string,
+    private readonly worker: Worker,
+  ) {
+    worker.on('message', (msg: Reply | { ready: true }) => {
+      if (!('id' in msg)) return;
+      const p = this.pending.get(msg.id);
+      if (p === undefined) return;
+      this.pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.value);
+      else p.reject(Object.assign(new Error(`${this.name}: ${msg.message}`), { name: msg.name }));
+    });
+    const fail = (e: Error): void => {
+      this.failure = e;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    worker.on('error', (e) => fail(new Error(`${this.name}: worker error: ${e.stack ?? e.message}`)));
+    worker.on('exit', (code) => fail(new Error(`${this.name}: worker exited (code ${code})`)));
+  }
+
+  /** The worker thread itself (to supervise or terminate it from a test). */
+  get thread(): Worker {
+    return this.worker;
+  }
+
+  static async start(n: number, prefix: string): Promise<Selector[]> {
+    const out: Selector[] = [];
+    const ready: Promise<void>[] = [];
+    for (let i = 0; i < n; i++) {
+      const worker = startTsWorker(ENTRY);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          const onMessage = (m: { ready?: boolean }): void => {
+            if (m.ready === true) {
+              worker.off('message', onMessage);
+              resolve();
+            }
+          };
+          worker.on('message', onMessage);
+          worker.once('error', reject);
+        }),
+      );
+      out.push(new Selector(`${prefix} ${i}`, worker));
+    }
+    await within(Promise.all(ready), 20_000, `starting ${prefix} workers`);
+    return out;
+  }
+
+  run(task: Extract<SelectorTask, { kind: 'select' }>): Promise<SelectResult>;
+  run(task: Extract<SelectorTask, { kind: 'consume' }>): Promise<StreamsResult>;
+  run(task: Extract<SelectorTask, { kind: 'produce' }>): Promise<ProduceResult>;
+  run(task: Extract<SelectorTask, { kind: 'selfSelect' }>): Promise<SelfSelectResult>;
+  run(task: Extract<SelectorTask, { kind: 'count' }>): Promise<number[]>;
+  run(task: Extract<SelectorTask, { kind: 'quiet' }>): Promise<{ doorbell: number; channel: number }>;
+  run(task: SelectorTask): Promise<unknown>;
+  run(task: SelectorTask): Promise<unknown> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, task });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/** Starts `n` selector workers before the file's tests, terminates them after. */
+export function useSelectors(n: number, label: string): () => Selector[] {
+  let selectors: Selector[] = [];
+  beforeAll(async () => {
+    selectors = await Selector.start(n, label);
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all(selectors.map((s) => s.terminate()));
+  });
+  return () => selectors;
+}
+
+/** A get arm on `ch`. */
+export const get = (ch: SharedChan<any>): ArmSpec => ({ handle: ch.handle });
+/** A put arm of `value` on `ch`. */
+export const put = (ch: SharedChan<any>, value: unknown): ArmSpec => ({ handle: ch.handle, put: value });
+
+// ---- what a channel's header and its doorbell table say (read with layout.ts constants) ----
+
+const header = (ch: SharedChan<any>): Int32Array => new Int32Array(ch.handle.buffer, 0, HEADER_WORDS);
+const words = (w: Int32Array, at: number): number[] => Array.from({ length: SELECT_MASK_WORDS }, (_, k) => Atomics.load(w, at + k));
+
+/** The channel's select masks (block F) and WAITING flags, as plain numbers. */
+export function selectState(ch: SharedChan<any>): { rxMask: number[]; txMask: number[]; rxWaiting: number; txWaiting: number } {
+  const w = header(ch);
+  return {
+    rxMask: words(w, IDX_RX_SELECT_MASK),
+    txMask: words(w, IDX_TX_SELECT_MASK),
+    rxWaiting: Atomics.load(w, IDX_RX_WAITING),
+    txWaiting: Atomics.load(w, IDX_TX_WAITING),
+  };
+}
+
+/** The allocation bitmap of the doorbell table the channel's handle carries (bit t: slot t held). */
+export function heldSlots(ch: SharedChan<any>): number[] {
+  return words(new Int32Array(ch.handle.doorbells!), DOORBELL_IDX_ALLOC);
+}
+
+/** Marks doorbell slots as held (as if other threads were blocked in selects); returns the undo. */
+export function holdSlots(ch: SharedChan<any>, slots: number[]): () => void {
+  const table = new Int32Array(ch.handle.doorbells!);
+  for (const t of slots) Atomics.or(table, DOORBELL_IDX_ALLOC + (t >> 5), 1 << (t & 31));
+  return () => {
+    for (const t of slots) Atomics.and(table, DOORBELL_IDX_ALLOC + (t >> 5), ~(1 << (t & 31)));
+  };
+}
+
+/** The slots whose bits are set in a mask, e.g. [33]. */
+export function bitsOf(mask: number[]): number[] {
+  const out: number[] = [];
+  mask.forEach((word, k) => {
+    for (let b = 0; b < 32; b++) if ((word >>> b) & 1) out.push(k * 32 + b);
+  });
+  return out;
+}
+
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 1));
+
+/**
+ * Waits (bounded: ~2000 1 ms turns) until a select in another thread is registered on every
+ * one of `chans` for `side`: its slot bit is set in the side's mask and the side's WAITING flag
+ * is set. Registration comes right before the selector's last re-check and sleep, so anything
+ * done to a channel afterwards must reach it through its doorbell. @returns the slots seen.
+ */
+export async function untilRegistered(chans: SharedChan<any>[], side: 'rx' | 'tx', what: string): Promise<number[]> {
+  for (let i = 0; i < 2000; i++) {
+    const states = chans.map(selectState);
+    if (states.every((s) => (side === 'rx' ? s.rxWaiting : s.txWaiting) !== 0 && bitsOf(side === 'rx' ? s.rxMask : s.txMask).length > 0)) {
+      return bitsOf(side === 'rx' ? states[0]!.rxMask : states[0]!.txMask);
+    }
+    await tick();
+  }
+  throw new Error(`${what}: the select never registered on all ${chans.length} channels (${side})`);
+}
