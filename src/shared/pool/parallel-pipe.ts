@@ -5,7 +5,7 @@
  * Values travel in batches through SharedArrayBuffer rings (./wire.ts), so a busy worker
  * takes its next values without a round trip to the main thread: the per-value cost is a few
  * ring slots, not a postMessage and a wake-up as in a task pool. Numbers only for now; the
- * `codec` option is where object payloads will plug in once shared object channels land.
+ * `codec` option is where object payloads will plug in, over shared object channels.
  */
 import type { Codec } from '../../codec/codec.js';
 import { describe } from '../../errors.js';
@@ -37,8 +37,9 @@ export interface ParallelPipeOptions<T extends number = number, R extends number
   /** Capacity of the output channel (default 1024). */
   buffer?: number;
   /**
-   * Reserved for object payloads (`'json'` or a Codec), which need shared object channels
-   * (`sharedChan({ codec })`), not available yet: giving it throws a TypeError today.
+   * Reserved for object payloads (`'json'` or a Codec), which will travel through shared
+   * object channels (`sharedChan({ codec })`); the pool does not carry them yet, so giving
+   * it throws a TypeError today.
    */
   codec?: 'json' | Codec<unknown>;
 }
@@ -112,8 +113,8 @@ function start<R extends number>(
   const o = opts as ParallelPipeOptions;
   if (o.codec !== undefined) {
     throw new TypeError(
-      `${where}: the codec option (object payloads) needs shared object channels, which are not ` +
-        'available yet; for now a parallelPipe carries numbers only',
+      `${where}: the codec option (object payloads) is not implemented yet; ` +
+        'for now a parallelPipe carries numbers only',
     );
   }
   const exportName = o.exportName ?? 'default';

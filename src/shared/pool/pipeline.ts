@@ -152,7 +152,7 @@ export class Pipeline {
       let k = 0;
       for (;;) {
         if (typeof v !== 'number') {
-          throw new TypeError(`parallelPipe: the input gave ${describe(v)}; values must be numbers (object payloads need the codec option, not available yet)`);
+          throw new TypeError(`parallelPipe: the input gave ${describe(v)}; a parallelPipe carries numbers only, for now`);
         }
         const slot = slots.acquire(this.taken++);
         slots.input[slot] = v;

@@ -101,7 +101,7 @@ function settled(i: number, slot: number, value: number, result: unknown): void 
   if (typeof result !== 'number') {
     failed(i, slot, new TypeError(
       `parallelPipe: ${name()} returned ${describe(result)} for the value ${value}; ` +
-        'a stage must return a number (object payloads need the codec option, not available yet)',
+        'a stage must return a number (a parallelPipe carries numbers only, for now)',
     ));
     return;
   }
