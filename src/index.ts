@@ -70,3 +70,7 @@ export type {
   SplitOptions,
   StageOptions,
 } from './protocol.js';
+
+// ---- parallel pipes over a worker pool (issue 5; src/shared/pool) ----------------------------
+export { parallelPipe, parallelPipeUnordered } from './shared/pool/parallel-pipe.js';
+export type { ParallelPipeOptions } from './shared/pool/parallel-pipe.js';

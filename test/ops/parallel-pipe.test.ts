@@ -1,0 +1,243 @@
+/**
+ * parallelPipe / parallelPipeUnordered over real worker threads (2 workers, the stage
+ * functions in ./fixtures/stages.ts). Exact results, error policy, dead workers, early closes
+ * at either end. Process exit after a pipeline: ./parallel-pipe-lifetime.test.ts.
+ * Every wait is bounded by the test timeout; no assertion is about time.
+ */
+import { describe, expect, it } from 'vitest';
+import { chan, parallelPipe, parallelPipeUnordered, sharedChan, type Chan } from '../../src/index.js';
+import { failureOf, recordFailure } from '../../src/internal/failure.js';
+import { sleep } from '../helpers/async.js';
+
+const STAGES = new URL('./fixtures/stages.ts', import.meta.url);
+const T = 30_000;
+
+/** A channel that yields `values`, then closes (if `close`). */
+function source(values: readonly unknown[], close = true): Chan<number> {
+  const ch = chan<number>(values.length + 1);
+  for (const v of values) ch.offer(v as number);
+  if (close) ch.close();
+  return ch;
+}
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
+
+/** Everything the output delivers until it closes, and the failure recorded on it. */
+async function drain(out: Chan<number>): Promise<{ values: number[]; failure: unknown }> {
+  const values: number[] = [];
+  for (let v = await out.get(); v !== undefined; v = await out.get()) values.push(v);
+  return { values, failure: failureOf(out) };
+}
+
+describe('parallelPipe: results', () => {
+  it('ordered, sync default export: every result, in input order', async () => {
+    const xs = range(0, 3000);
+    const { values, failure } = await drain(parallelPipe(source(xs), 2, STAGES));
+    expect(failure).toBeUndefined();
+    expect(values).toEqual(xs.map((x) => x * x));
+  }, T);
+
+  it('ordered, async export by name, finishing out of order: still in input order', async () => {
+    const xs = range(0, 300);
+    const out = parallelPipe(source(xs), 2, STAGES, { exportName: 'slowDouble', window: 8 });
+    const { values, failure } = await drain(out);
+    expect(failure).toBeUndefined();
+    expect(values).toEqual(xs.map((x) => 2 * x));
+  }, T);
+
+  it('ordered, a sync stage slow enough that workers write results before their chunk ends', async () => {
+    const xs = range(0, 400);
+    const out = parallelPipe(source(xs), 2, STAGES, { exportName: 'slowTenths', window: 32 });
+    const { values, failure } = await drain(out);
+    expect(failure).toBeUndefined();
+    expect(values).toEqual(xs.map((x) => x * x));
+  }, T);
+
+  it('unordered, async: the same multiset', async () => {
+    const xs = range(0, 300);
+    const { values, failure } = await drain(parallelPipeUnordered(source(xs), 2, STAGES, { exportName: 'slowDouble' }));
+    expect(failure).toBeUndefined();
+    expect(sorted(values)).toEqual(xs.map((x) => 2 * x));
+  }, T);
+
+  it('unordered, sync: the same multiset', async () => {
+    const xs = range(-1000, 1000);
+    const { values } = await drain(parallelPipeUnordered(source(xs), 2, STAGES));
+    expect(sorted(values)).toEqual(sorted(xs.map((x) => x * x)));
+  }, T);
+
+  it('both workers take part', async () => {
+    const { values } = await drain(parallelPipeUnordered(source(range(0, 500)), 2, STAGES, { exportName: 'whichThread', window: 4 }));
+    expect(values).toHaveLength(500);
+    expect(new Set(values).size).toBe(2);
+  }, T);
+
+  it('reads a shared channel, fed while it runs, and the module given as a path', async () => {
+    const input = sharedChan({ type: 'i32', capacity: 64 });
+    const out = parallelPipe(input, 2, new URL(STAGES).pathname);
+    const feeding = (async () => {
+      for (let i = 0; i < 2000; i += 100) await input.putMany(range(i, i + 100));
+      input.close();
+    })();
+    const { values, failure } = await drain(out);
+    await feeding;
+    expect(failure).toBeUndefined();
+    expect(values).toEqual(range(0, 2000).map((x) => x * x));
+  }, T);
+
+  it('an input closed early (or empty): the output closes with what there was', async () => {
+    expect(await drain(parallelPipe(source([]), 2, STAGES))).toEqual({ values: [], failure: undefined });
+    expect(await drain(parallelPipe(source([1, 2, 3]), 2, STAGES))).toEqual({ values: [1, 4, 9], failure: undefined });
+  }, T);
+});
+
+describe('parallelPipe: errors', () => {
+  it('onError replaces a failed value (thrown or rejected), in order, with the input value and the error', async () => {
+    for (const exportName of ['throwsOnFives', 'rejectsOnFives']) {
+      const seen: [string, number][] = [];
+      const out = parallelPipe(source(range(1, 101)), 2, STAGES, {
+        exportName,
+        onError: (err, value) => {
+          seen.push([(err as Error).message, value]);
+          return -value;
+        },
+      });
+      const { values, failure } = await drain(out);
+      expect(failure).toBeUndefined();
+      expect(values).toEqual(range(1, 101).map((x) => (x % 5 === 0 ? -x : x + 1000)));
+      expect(seen).toEqual(range(1, 101).filter((x) => x % 5 === 0).map((x) => [`no fives: ${x}`, x]));
+    }
+  }, T);
+
+  it('onError returning undefined drops the value; an async onError works too', async () => {
+    const out = parallelPipeUnordered(source(range(1, 101)), 2, STAGES, {
+      exportName: 'throwsOnFives',
+      onError: async () => undefined,
+    });
+    const { values, failure } = await drain(out);
+    expect(failure).toBeUndefined();
+    expect(sorted(values)).toEqual(range(1, 101).filter((x) => x % 5 !== 0).map((x) => x + 1000));
+  }, T);
+
+  it('without onError, ordered: the values before the failure, then the output closes with the error', async () => {
+    for (const exportName of ['throwsOnFives', 'rejectsOnFives']) {
+      const { values, failure } = await drain(parallelPipe(source(range(1, 1001)), 2, STAGES, { exportName }));
+      expect(values).toEqual([1001, 1002, 1003, 1004]);
+      expect(failure).toBeInstanceOf(Error);
+      expect((failure as Error).name).toBe('RangeError');
+      expect((failure as Error).message).toBe('no fives: 5');
+    }
+  }, T);
+
+  it('without onError, unordered: the output closes with the error', async () => {
+    const { values, failure } = await drain(parallelPipeUnordered(source(range(1, 1001)), 2, STAGES, { exportName: 'throwsOnFives' }));
+    expect((failure as Error).message).toMatch(/^no fives: \d+$/);
+    expect(values.every((v) => v > 1000 && v % 5 !== 0)).toBe(true);
+  }, T);
+
+  it('a stage returning a non-number is a failure of that value (onError sees a TypeError)', async () => {
+    const errors: unknown[] = [];
+    const out = parallelPipe(source([1, 2, 3, 4]), 2, STAGES, { exportName: 'notANumber', onError: (e) => (errors.push(e), 0) });
+    expect((await drain(out)).values).toEqual([1, 2, 0, 4]);
+    expect((errors[0] as Error).message).toMatch(/returned string "three" for the value 3/);
+  }, T);
+
+  it('onError that throws fails the pipeline with its error', async () => {
+    const out = parallelPipe(source(range(1, 50)), 2, STAGES, {
+      exportName: 'throwsOnFives',
+      onError: () => {
+        throw new Error('onError gave up');
+      },
+    });
+    const { values, failure } = await drain(out);
+    expect(values).toEqual([1001, 1002, 1003, 1004]);
+    expect((failure as Error).message).toBe('onError gave up');
+  }, T);
+
+  it('a worker that exits (process.exit in the stage) fails the pipeline, naming the exit code', async () => {
+    const { values, failure } = await drain(parallelPipe(source(range(0, 1000)), 2, STAGES, { exportName: 'exitsAt13' }));
+    expect((failure as Error).message).toMatch(/worker \d of 2 running .*stages\.ts#exitsAt13 exited unexpectedly \(exit code 3\)/);
+    expect(values).toEqual(range(0, values.length)); // a prefix, in order
+    expect(values.length).toBeLessThan(1000);
+  }, T);
+
+  it('a worker that dies of an uncaught error fails the pipeline with that error', async () => {
+    const input = chan<number>(1);
+    const out = parallelPipe(input, 2, STAGES, { exportName: 'throwsLaterAt13' });
+    // Never closed: the failure alone must end the output.
+    void (async () => {
+      for (let i = 0; await input.put(i); i++);
+    })();
+    const { failure } = await drain(out);
+    expect((failure as Error).message).toMatch(/crashed with an uncaught error: boom from a timer/);
+    input.close();
+  }, T);
+
+  it('a module that cannot be imported, or a missing export, fails the pipeline with a clear error', async () => {
+    const missing = new URL('./fixtures/no-such-module.ts', import.meta.url);
+    let r = await drain(parallelPipe(source([1, 2]), 2, missing));
+    expect((r.failure as Error).message).toMatch(/parallelPipe: cannot import the stage module .*no-such-module\.ts \(for its export 'default'\) in a worker/);
+    r = await drain(parallelPipe(source([1, 2]), 2, STAGES, { exportName: 'nope' }));
+    expect((r.failure as Error).message).toMatch(/the module .*stages\.ts has no function export 'nope' \(it is undefined; the module exports: default, .*throwsOnFives/);
+    r = await drain(parallelPipe(source([1, 2]), 1, STAGES, { exportName: 'notAFunction' }));
+    expect((r.failure as Error).message).toMatch(/no function export 'notAFunction' \(it is number 42/);
+  }, T);
+
+  it("an input closed by a failed upstream stage: every value, then the upstream's error", async () => {
+    const input = source([1, 2, 3], false);
+    const upstream = new Error('upstream stage failed');
+    recordFailure(input, upstream);
+    input.close();
+    const { values, failure } = await drain(parallelPipe(input, 2, STAGES));
+    expect(values).toEqual([1, 4, 9]);
+    expect(failure).toBe(upstream);
+  }, T);
+
+  it('a non-number input value fails the pipeline with a TypeError', async () => {
+    const { failure } = await drain(parallelPipe(source([1, 'two', 3]), 2, STAGES));
+    expect(failure).toBeInstanceOf(TypeError);
+    expect((failure as Error).message).toMatch(/the input gave string "two"; a parallelPipe carries numbers only/);
+  }, T);
+});
+
+describe('parallelPipe: stopping', () => {
+  it('the consumer closing the output stops the pipeline: it takes nothing more from the input', async () => {
+    const input = source(range(0, 5000), false);
+    const out = parallelPipe(input, 2, STAGES, { window: 8, buffer: 4 });
+    for (let i = 0; i < 10; i++) expect(await out.get()).toBe(i * i);
+    out.close();
+    await sleep(300); // long enough to drain the input many times over, had it not stopped
+    // Taken from the input at most: 10 we got, 4 in the output, 2 * 2 * 8 in flight (ordered:
+    // twice the workers' windows), one more send of 8, and the value it stopped on.
+    let left = 0;
+    while (input.poll() !== undefined) left++;
+    expect(left).toBeGreaterThanOrEqual(5000 - 10 - 4 - 32 - 8 - 1);
+    expect(failureOf(out)).toBeUndefined();
+  }, T);
+
+  it('a stage stuck in a loop does not keep the pipeline running once the output is closed', async () => {
+    const input = source([0, 1, 2], false); // left open: the feeder waits on it, unaware
+    const out = parallelPipeUnordered(input, 2, STAGES, { exportName: 'spinsOnZero', window: 1 });
+    expect([await out.get(), await out.get()].sort()).toEqual([1, 2]);
+    out.close(); // nothing more will come: only the pipeline's watch on the output notices
+    // The stuck worker is terminated; were it not, the lifetime test's process would never exit.
+    expect(failureOf(out)).toBeUndefined();
+  }, T);
+
+  it('bad arguments throw at once: TypeError for a wrong type, RangeError for a bad count', () => {
+    const ch = source([]);
+    expect(() => parallelPipe(ch, 0, STAGES)).toThrow(RangeError);
+    expect(() => parallelPipe(ch, 1.5, STAGES)).toThrow(/n \(the number of workers\) must be an integer from 1/);
+    expect(() => parallelPipe(ch, -1, STAGES)).toThrow(RangeError);
+    expect(() => parallelPipe(ch, NaN, STAGES)).toThrow(RangeError);
+    expect(() => parallelPipe(ch, '2' as never, STAGES)).toThrow(TypeError);
+    expect(() => parallelPipe({} as never, 2, STAGES)).toThrow(/the input must be a channel/);
+    expect(() => parallelPipe(ch, 2, 42 as never)).toThrow(/the module must be a URL or a path/);
+    expect(() => parallelPipe(ch, 2, STAGES, { window: 0 })).toThrow(RangeError);
+    expect(() => parallelPipe(ch, 2, STAGES, { buffer: 2.5 })).toThrow(RangeError);
+    expect(() => parallelPipe(ch, 2, STAGES, { onError: 1 as never })).toThrow(TypeError);
+    expect(() => parallelPipe(ch, 2, STAGES, { exportName: 1 as never })).toThrow(TypeError);
+    expect(() => parallelPipe(ch, 2, STAGES, { codec: 'json' })).toThrow(/codec option \(object payloads\) is not implemented yet/);
+  });
+});
