@@ -6,9 +6,13 @@
  *   4. Across threads: a worker streams numbers through a shared channel, next to postMessage.
  *   5. Select across threads: three workers send objects (JSON and struct codecs) and numbers;
  *      this thread selects over them with a deadline; supervise closes a dead worker's channel.
+ *   6. A parallel pipeline: a numeric kernel over a pool of 2 workers (parallelPipe), with a
+ *      progress line, against the same kernel inline.
  */
 import { Worker } from 'node:worker_threads';
-import { chan, select, sharedChan, structCodec, supervise, timeout, type Chan } from '../index.js';
+import { availableParallelism } from 'node:os';
+import { chan, parallelPipe, range, select, sharedChan, structCodec, supervise, timeout, type Chan } from '../index.js';
+import kernel from './kernel.js';
 import type { Reading } from './sensor.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -168,6 +172,37 @@ async function selectAcrossThreads(ms: number): Promise<void> {
   console.log(`  readings flagged not ok (every 97th of each object sensor): ${notOk.toLocaleString('en')}`);
 }
 
+async function parallelPipeline(count: number): Promise<void> {
+  const workers = Math.min(2, availableParallelism());
+  // Inline first: the same kernel over the same inputs, on this thread.
+  let start = performance.now();
+  let inlineSum = 0;
+  for (let i = 0; i < count; i++) inlineSum = (inlineSum + kernel(i)) >>> 0;
+  const inlineRate = count / (performance.now() - start);
+
+  const out = parallelPipe(range(count), workers, new URL('./kernel.ts', import.meta.url));
+  let sum = 0;
+  let done = 0;
+  // A terminal gets one line rewritten in place; a log gets a line per update.
+  const line = (): string => `  ${done.toLocaleString('en')} / ${count.toLocaleString('en')} done`;
+  const progress = setInterval(() => process.stdout.write(process.stdout.isTTY ? `\r${line()}` : `${line()}\n`), 200);
+  // The clock starts at the first result: the workers' start-up is not what we measure.
+  let first = 0;
+  for await (const y of out) {
+    if (done === 0) first = performance.now();
+    sum = (sum + y) >>> 0;
+    done++;
+  }
+  clearInterval(progress);
+  const rate = (done - 1) / (performance.now() - first);
+  process.stdout.write(process.stdout.isTTY ? `\r${line()}\n` : `${line()}\n`);
+  console.log(`  checksum ${sum === inlineSum ? 'matches' : 'DIFFERS FROM'} the inline run (${sum})`);
+  console.log(
+    `  ${workers} workers: ${rate.toFixed(0)} k items/s; inline: ${inlineRate.toFixed(0)} k items/s (${(rate / inlineRate).toFixed(2)}x, ` +
+      `${((1000 / rate) * workers - 1000 / inlineRate).toFixed(1)} µs of overhead per item)`,
+  );
+}
+
 async function main(): Promise<void> {
   console.log('1. prime sieve over unbuffered channels');
   console.log(`  first 25 primes: ${(await primeSieve(25)).join(' ')}`);
@@ -179,6 +214,8 @@ async function main(): Promise<void> {
   await acrossThreads(10_000_000);
   console.log('5. select across threads: objects and numbers from three workers, with a deadline');
   await selectAcrossThreads(300);
+  console.log('6. a parallel pipeline: a ~10 µs kernel over 2 worker threads (parallelPipe)');
+  await parallelPipeline(60_000);
 }
 
 await main();
