@@ -213,6 +213,28 @@ export interface Chan<T> extends AsyncIterable<T> {
   asyncPipe<U>(n: number, f: (value: T) => U | PromiseLike<U>, opts?: FnStageOptions<T, U>): Chan<U>;
   /** As `asyncPipe`, but emits each result as soon as it is ready (completion order). */
   asyncPipeUnordered<U>(n: number, f: (value: T) => U | PromiseLike<U>, opts?: FnStageOptions<T, U>): Chan<U>;
+  /**
+   * `parallelPipe(this, n, module, opts)`: runs `module`'s export over every value on a pool
+   * of `n` worker threads; results in input order, in a shared f64 channel. Numbers only.
+   */
+  parallelPipe(this: Chan<number>, n: number, module: string | URL, opts?: ParallelPipeChainOptions): Chan<number>;
+  /** As `parallelPipe`, emitting each result as soon as it is ready. */
+  parallelPipeUnordered(this: Chan<number>, n: number, module: string | URL, opts?: ParallelPipeChainOptions): Chan<number>;
+}
+
+/**
+ * The options of `ch.parallelPipe(...)`: those of `parallelPipe` (src/shared/pool), written
+ * here structurally because this file imports nothing.
+ */
+export interface ParallelPipeChainOptions {
+  /** The module export to run (default `'default'`); sync or async. */
+  exportName?: string;
+  /** Maps a failed value to one to emit instead (`undefined` drops it); main thread. */
+  onError?(err: unknown, value: number): unknown;
+  /** Values in flight per worker at most (default 128). */
+  window?: number;
+  /** Capacity of the output channel (default 1024). */
+  buffer?: number;
 }
 
 // ---- combinator option types (src/ops/) ---------------------------------------------------

@@ -13,6 +13,7 @@
  */
 import { signalOf } from '../errors.js';
 import { ChanIterator } from '../internal/iterator.js';
+import { lateStage } from '../internal/late-ops.js';
 import {
   NOT_READY,
   PORT,
@@ -30,6 +31,7 @@ import type {
   FnStageOptions,
   MapOptions,
   Mult,
+  ParallelPipeChainOptions,
   Pub,
   PubOptions,
   SplitOptions,
@@ -175,5 +177,11 @@ export abstract class ChanFacade<T> implements Chan<T>, Port<T> {
   }
   asyncPipeUnordered<U>(n: number, f: (value: T) => U | PromiseLike<U>, opts?: FnStageOptions<T, U>): Chan<U> {
     return ops.asyncPipeUnordered(this, n, f, opts);
+  }
+  parallelPipe(this: Chan<number>, n: number, module: string | URL, opts?: ParallelPipeChainOptions): Chan<number> {
+    return lateStage('parallelPipe')(this as never, n, module, opts as never) as Chan<number>;
+  }
+  parallelPipeUnordered(this: Chan<number>, n: number, module: string | URL, opts?: ParallelPipeChainOptions): Chan<number> {
+    return lateStage('parallelPipeUnordered')(this as never, n, module, opts as never) as Chan<number>;
   }
 }

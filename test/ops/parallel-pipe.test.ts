@@ -31,6 +31,22 @@ async function drain(out: Chan<number>): Promise<{ values: number[]; failure: un
 }
 
 describe('parallelPipe: results', () => {
+  it('the chain forms: ch.parallelPipe(n, module) and ch.parallelPipeUnordered(n, module, opts) on any channel of numbers', async () => {
+    const xs = range(0, 500);
+    const ordered = await drain(source(xs).parallelPipe(2, STAGES));
+    expect(ordered).toEqual({ values: xs.map((x) => x * x), failure: undefined });
+    const shared = sharedChan({ type: 'f64', capacity: 8 });
+    const fed = shared.onto(xs);
+    const unordered = await drain(shared.parallelPipeUnordered(2, STAGES, { window: 16 }));
+    expect(await fed).toBe(true);
+    expect(unordered.failure).toBeUndefined();
+    expect(sorted(unordered.values)).toEqual(xs.map((x) => x * x));
+    // Numbers only: the chain form is typed for channels of numbers (checked by tsc, not run).
+    // @ts-expect-error a channel of strings has no parallelPipe it can use
+    const typedForNumbers = (): unknown => chan<string>(1).parallelPipe(2, STAGES);
+    expect(typeof typedForNumbers).toBe('function');
+  }, T);
+
   it('ordered, sync default export: every result, in input order', async () => {
     const xs = range(0, 3000);
     const { values, failure } = await drain(parallelPipe(source(xs), 2, STAGES));

@@ -10,6 +10,7 @@
 import type { Codec } from '../../codec/codec.js';
 import { describe } from '../../errors.js';
 import { isPort, type Chan } from '../../protocol.js';
+import { registerLateStage, type LateStage } from '../../internal/late-ops.js';
 import { sharedChan } from '../create.js';
 import type { SharedChan } from '../shared-chan.js';
 import { resolve } from 'node:path';
@@ -97,6 +98,10 @@ export function parallelPipeUnordered<T extends number = number, R extends numbe
 ): SharedChan<R> {
   return start('parallelPipeUnordered', false, input, n, module, opts);
 }
+
+// The chain forms `ch.parallelPipe(...)` (select/facade.ts) find these here (late-ops.ts).
+registerLateStage('parallelPipe', parallelPipe as LateStage);
+registerLateStage('parallelPipeUnordered', parallelPipeUnordered as LateStage);
 
 function start<R extends number>(
   where: string,
