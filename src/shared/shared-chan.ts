@@ -135,9 +135,9 @@ export class SharedChan<T = number> extends ChanFacade<T> {
   /**
    * Prefetch (opt-in, numeric channels with a capacity): when this thread finds its local
    * buffer empty, it takes up to `n` values from the ring at once (one synchronisation, as
-   * `getMany` does) and serves its single gets (`get`, `getSync`, `poll`, select get arms,
-   * `selectSync`, iteration), and then `getMany`, from that buffer first, in order. A single
-   * get then costs a few nanoseconds instead of a reservation on the shared ring (~35 ns).
+   * `getMany` does), and serves its gets from that buffer first, in order: `get`, `getSync`,
+   * `poll`, select and `selectSync` get arms, iteration, and `getMany`/`getManySync` too. A
+   * single get then costs a few nanoseconds instead of a visit to the shared ring (~35 ns).
    * `0` (the default) turns it off; values already prefetched are still served first.
    *
    * Semantics: FIFO per thread and per producer hold as without prefetch. Values this thread
