@@ -41,8 +41,9 @@ function sabchanRow(key: string, label: string, mode: 'await' | 'sync', prefetch
 /**
  * The prefetch rows' `setPrefetch(n)`. 64 values per ring visit bring the ring's cost (one
  * reservation and one commit, ~35 ns) under 1 ns per value when the consumer lags and takes
- * full runs (`await get()` here). A consumer that keeps up takes what is there, 10-15 values
- * per visit measured here whatever n is (`getSync()`). In a sweep of 16, 64, 256 and 1024
+ * full runs (`await get()` here: 62-64 values per visit measured). A consumer that keeps up
+ * (`getSync()`) takes what is there whatever n is: from ~1 to ~40 values per visit measured
+ * here, depending on how the two threads fall into step. In a sweep of 16, 64, 256 and 1024
  * (noisy machine) neither row got faster beyond 64, and a larger n holds more values that
  * only this thread can deliver.
  */
