@@ -38,7 +38,8 @@
  *       sees "closed and drained" only when the ring is drained AND `local` is empty, and
  *       `length` counts them. `local` is refilled only when empty, and only while
  *       `prefetch > 0`; with prefetch off and `local` empty it is null, so the single-value
- *       path costs one null test. Never on rendezvous or object channels.
+ *       path costs one null test. Never on rendezvous or object channels. (Timing only, not
+ *       order: `getSync` waits GATHER_LOADS before a refill that follows a short one.)
  */
 import { describe, PendingLimitError, timeoutOf, undefinedPutError } from '../errors.js';
 import { promiseFor } from '../internal/deferred.js';
