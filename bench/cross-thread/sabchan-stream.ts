@@ -9,9 +9,10 @@ const WORKER = new URL('../workers/stream-sabchan.ts', import.meta.url);
 /** How the main thread receives: the Promise forms or the blocking sync forms. */
 export type ReceiveMode = 'await' | 'sync';
 
-export function openSabchan(capacity: number, mode: ReceiveMode): OpenStream {
+/** `prefetch`: the main thread's `setPrefetch(n)` (0: off, the default). */
+export function openSabchan(capacity: number, mode: ReceiveMode, prefetch = 0): OpenStream {
   return async (host, n, batch) => {
-    const ch = sharedChan({ type: 'f64', capacity });
+    const ch = sharedChan({ type: 'f64', capacity }).setPrefetch(prefetch);
     const data: SabchanStreamData = { ctl: host.ctl, n, batch, handle: ch.handle };
     await host.start(WORKER, data);
     const consume = batch === 1 ? singles[mode] : batches[mode];

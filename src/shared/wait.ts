@@ -91,8 +91,12 @@ const pauseWord = new Int32Array(1);
  * JS has no pause instruction; an Atomics.load of a local word is a delay V8 cannot remove.
  */
 function pause(i: number): void {
-  const n = 1 << (i < 7 ? i : 7);
-  for (let j = 0; j < n; j++) Atomics.load(pauseWord, 0);
+  delay(1 << (i < 7 ? i : 7));
+}
+
+/** Waits about `loads` local loads (~1 ns each here) without touching any shared memory. */
+export function delay(loads: number): void {
+  for (let j = 0; j < loads; j++) Atomics.load(pauseWord, 0);
 }
 
 /**

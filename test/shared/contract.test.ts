@@ -19,3 +19,17 @@ channelContract('shared json', (capacity) => sharedChan({ capacity }) as never, 
   pendingPutsAtClose: 'rejected',
   rendezvousPutArms: false,
 });
+
+// Prefetch (shared-chan.ts H7): the same contract when the getting thread takes up to 64
+// values at once into a local buffer. A rendezvous cannot prefetch (setPrefetch refuses it),
+// so capacity 0 runs without.
+channelContract(
+  'shared f64, setPrefetch(64)',
+  (capacity) => (capacity === 0 ? sharedChan({ type: 'f64', capacity }) : sharedChan({ type: 'f64', capacity }).setPrefetch(64)) as never,
+  {
+    falsyValues: [0, -0, NaN],
+    pendingPutsAtClose: 'rejected',
+    rendezvousPutArms: false,
+    prefetch: 64,
+  },
+);

@@ -30,6 +30,10 @@ interface Run {
   workerConsumers: number;
   /** The main thread consumes too, through the Promise facade. */
   mainConsumer?: 'for-await' | 'get' | 'mixed';
+  /** `setPrefetch` of each worker consumer, by index (absent or 0: off). */
+  consumerPrefetch?: number[];
+  /** `setPrefetch` of the main thread's consumer. */
+  mainPrefetch?: number;
   seed: number;
 }
 
@@ -65,8 +69,10 @@ async function mainConsume(ch: SharedChan, mode: 'for-await' | 'get' | 'mixed', 
 async function stress(run: Run): Promise<void> {
   const { capacity, perProducer, seed } = run;
   const ch = sharedChan({ type: 'f64', capacity });
+  if (run.mainPrefetch !== undefined) ch.setPrefetch(run.mainPrefetch);
   const totalValues = 2 * perProducer;
-  const context = `seed ${seed} (SABCHAN_SEED=${BASE_SEED}), capacity ${capacity}, ${totalValues} values`;
+  const prefetching = run.consumerPrefetch === undefined && run.mainPrefetch === undefined ? '' : `, prefetch workers [${run.consumerPrefetch ?? []}] main ${run.mainPrefetch ?? 0}`;
+  const context = `seed ${seed} (SABCHAN_SEED=${BASE_SEED}), capacity ${capacity}, ${totalValues} values${prefetching}`;
   const [p0, p1, ...rest] = agents();
   const consumers = rest.slice(0, run.workerConsumers);
 
@@ -81,6 +87,7 @@ async function stress(run: Run): Promise<void> {
         maxValues: totalValues + 1,
         maxBatch: run.maxBatch,
         deadlineMs: DEADLINE_MS,
+        ...(run.consumerPrefetch?.[i] ? { prefetch: run.consumerPrefetch[i] } : {}),
         ...(run.mainConsumer === undefined ? {} : { pauseChance: capacity === 0 ? 0.01 : 0.0005, pauseMaxMs: 2 }),
       }),
     ),
@@ -154,6 +161,21 @@ describe('shared channel stress: 2 producers, 2 consumers, one channel', () => {
 
   it('the main thread is one of the consumers (await ch.get() and ch.getMany())', async () => {
     await stress({ capacity: 16, perProducer: 100_000, maxBatch: 40, workerConsumers: 1, mainConsumer: 'mixed', seed: BASE_SEED + 300 });
+  }, 60_000);
+
+  // Prefetch (shared-chan.ts H7): a prefetching consumer takes runs of values into its own
+  // thread and must still deliver each exactly once, in order per producer, also those it
+  // holds when the channel closes (it ends on closed-and-drained only once they are out).
+  it('one worker consumer prefetches (setPrefetch(32)), the other does not: 10^6 values', async () => {
+    await stress({ capacity: 64, perProducer: 500_000, maxBatch: 64, workerConsumers: 2, consumerPrefetch: [32], seed: BASE_SEED + 600 });
+  }, 60_000);
+
+  it('both worker consumers prefetch more than the capacity holds (heavy contention): 200k values', async () => {
+    await stress({ capacity: 5, perProducer: 100_000, maxBatch: 12, workerConsumers: 2, consumerPrefetch: [64, 3], seed: BASE_SEED + 700 });
+  }, 60_000);
+
+  it('the main thread prefetches (setPrefetch(16), await get() and getMany()) beside a prefetching worker', async () => {
+    await stress({ capacity: 16, perProducer: 100_000, maxBatch: 40, workerConsumers: 1, mainConsumer: 'mixed', consumerPrefetch: [8], mainPrefetch: 16, seed: BASE_SEED + 800 });
   }, 60_000);
 
   it('rendezvous (capacity 0): 20k values, exactly once and in order per producer', async () => {

@@ -105,6 +105,7 @@ function produce(t: ProduceTask): ProduceResult {
 
 function consume(t: ConsumeTask): { result: ConsumeResult; transfer: ArrayBuffer[] } {
   const ch = attach(t.handle) as SharedChan;
+  if (t.prefetch !== undefined) ch.setPrefetch(t.prefetch);
   const rand = rng(t.seed);
   const deadline = performance.now() + t.deadlineMs;
   let out = new Float64Array(Math.min(t.maxValues, 1 << 16)); // grows up to maxValues

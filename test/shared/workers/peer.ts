@@ -9,7 +9,7 @@ import { attach, select, type SharedChanHandle } from '../../../src/index.js';
 
 interface Request {
   id: number;
-  op: 'putSync' | 'getSync' | 'put' | 'get' | 'close' | 'putManySync' | 'getManySync' | 'poll' | 'offer' | 'select' | 'status';
+  op: 'putSync' | 'getSync' | 'put' | 'get' | 'close' | 'putManySync' | 'getManySync' | 'poll' | 'offer' | 'select' | 'status' | 'setPrefetch' | 'length';
   handle: SharedChanHandle;
   value?: number;
   values?: number[];
@@ -37,6 +37,11 @@ async function run(req: Request): Promise<unknown> {
       return ch.poll();
     case 'close':
       return ch.close();
+    case 'setPrefetch':
+      ch.setPrefetch(req.value!);
+      return true;
+    case 'length':
+      return ch.length;
     case 'status':
       // How this thread sees the channel's lifecycle (the header, not a message, tells it).
       return { closed: ch.closed, closeReason: ch.closeReason, workerExitCode: ch.workerExitCode };

@@ -49,6 +49,8 @@ export interface ConsumeTask extends SideTask {
   kind: 'consume';
   /** Size of the receive buffer: the most values this consumer can report. */
   maxValues: number;
+  /** `setPrefetch(prefetch)` on this thread's channel object first (shared-chan.ts H7). */
+  prefetch?: number;
 }
 
 /** One putSync (used to block a worker in a known call). */
