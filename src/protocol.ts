@@ -215,7 +215,8 @@ export interface Chan<T> extends AsyncIterable<T> {
   asyncPipeUnordered<U>(n: number, f: (value: T) => U | PromiseLike<U>, opts?: FnStageOptions<T, U>): Chan<U>;
   /**
    * `parallelPipe(this, n, module, opts)`: runs `module`'s export over every value on a pool
-   * of `n` worker threads; results in input order, in a shared f64 channel. Numbers only.
+   * of `n` worker threads; results in input order, in a shared f64 channel. (Objects with a
+   * codec: the function form, `parallelPipe(input, n, module, { codec })`.)
    */
   parallelPipe(this: Chan<number>, n: number, module: string | URL, opts?: ParallelPipeChainOptions): Chan<number>;
   /** As `parallelPipe`, emitting each result as soon as it is ready. */

@@ -4,10 +4,12 @@
  *
  * Values travel in batches through SharedArrayBuffer rings (./wire.ts), so a busy worker
  * takes its next values without a round trip to the main thread: the per-value cost is a few
- * ring slots, not a postMessage and a wake-up as in a task pool. Numbers only for now; the
- * `codec` option is where object payloads will plug in, over shared object channels.
+ * ring slots, not a postMessage and a wake-up as in a task pool. Numbers travel in the ring
+ * records themselves; with the `codec` option, any values travel in per-worker shared object
+ * channels beside the records (./pipeline.ts M5, ./worker.ts K4).
  */
 import type { Codec } from '../../codec/codec.js';
+import { resolveCodec } from '../../codec/resolve.js';
 import { describe } from '../../errors.js';
 import { isPort, type Chan } from '../../protocol.js';
 import { registerLateStage, type LateStage } from '../../internal/late-ops.js';
@@ -17,7 +19,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Pipeline, type OnError } from './pipeline.js';
 
-export interface ParallelPipeOptions<T extends number = number, R extends number = number> {
+export interface ParallelPipeOptions<T = number, R = number> {
   /** The module export to run (default `'default'`). It may be sync or async. */
   exportName?: string;
   /**
@@ -38,9 +40,11 @@ export interface ParallelPipeOptions<T extends number = number, R extends number
   /** Capacity of the output channel (default 1024). */
   buffer?: number;
   /**
-   * Reserved for object payloads (`'json'` or a Codec), which will travel through shared
-   * object channels (`sharedChan({ codec })`); the pool does not carry them yet, so giving
-   * it throws a TypeError today.
+   * Object payloads: values and results of any kind, each encoded by this codec through
+   * shared object channels (`'json'`, `utf8Codec`, `bytesCodec` or a `structCodec(...)`:
+   * codecs a worker can rebuild by itself; a custom codec object cannot be sent to a thread,
+   * so it is a TypeError). Without it, values and results are numbers. The output is then an
+   * object channel of this codec.
    */
   codec?: 'json' | Codec<unknown>;
 }
@@ -69,15 +73,15 @@ const MAX_WINDOW = 65_536;
  *   module or export cannot be loaded, the pipeline stops: the error is recorded on the
  *   output, the output closes after the values before the failure, and iterating it throws
  *   the error once drained.
- * @throws {TypeError} `input` is not a channel, `module` is not a string or URL, or an option
- *   has the wrong type (and `codec`, for now).
+ * @throws {TypeError} `input` is not a channel, `module` is not a string or URL, an option
+ *   has the wrong type, or `codec` is a custom codec object (workers cannot receive one).
  * @throws {RangeError} `n` or a numeric option is not a positive integer.
  * @example
  * // square.js: export default (x) => x * x;
  * const out = parallelPipe(input, 2, new URL('./square.js', import.meta.url));
  * for await (const y of out) console.log(y);
  */
-export function parallelPipe<T extends number = number, R extends number = number>(
+export function parallelPipe<T = number, R = number>(
   input: Chan<T>,
   n: number,
   module: string | URL,
@@ -90,7 +94,7 @@ export function parallelPipe<T extends number = number, R extends number = numbe
  * `parallelPipe` that emits each result as soon as it is ready: the output holds the same
  * values (as a multiset), in any order. One slow value does not hold back the others.
  */
-export function parallelPipeUnordered<T extends number = number, R extends number = number>(
+export function parallelPipeUnordered<T = number, R = number>(
   input: Chan<T>,
   n: number,
   module: string | URL,
@@ -103,7 +107,7 @@ export function parallelPipeUnordered<T extends number = number, R extends numbe
 registerLateStage('parallelPipe', parallelPipe as LateStage);
 registerLateStage('parallelPipeUnordered', parallelPipeUnordered as LateStage);
 
-function start<R extends number>(
+function start<R>(
   where: string,
   ordered: boolean,
   input: unknown,
@@ -116,12 +120,7 @@ function start<R extends number>(
   const moduleUrl = moduleUrlOf(where, module);
   if (typeof opts !== 'object' || opts === null) throw new TypeError(`${where}: options must be an object, got ${describe(opts)}`);
   const o = opts as ParallelPipeOptions;
-  if (o.codec !== undefined) {
-    throw new TypeError(
-      `${where}: the codec option (object payloads) is not implemented yet; ` +
-        'for now a parallelPipe carries numbers only',
-    );
-  }
+  const codec = o.codec === undefined ? null : poolCodec(where, o.codec);
   const exportName = o.exportName ?? 'default';
   if (typeof exportName !== 'string') throw new TypeError(`${where}: exportName must be a string, got ${describe(exportName)}`);
   if (o.onError !== undefined && typeof o.onError !== 'function') {
@@ -129,10 +128,11 @@ function start<R extends number>(
   }
   const window = o.window === undefined ? DEFAULT_WINDOW : positiveInteger(where, 'window', o.window, MAX_WINDOW);
   const buffer = o.buffer === undefined ? DEFAULT_BUFFER : positiveInteger(where, 'buffer', o.buffer, 2 ** 30);
-  const output = sharedChan<R>({ type: 'f64', capacity: buffer });
+  const output = (codec === null ? sharedChan({ type: 'f64', capacity: buffer }) : sharedChan({ codec, capacity: buffer })) as SharedChan<R>;
   const pipeline = new Pipeline({
-    input: input as Chan<number>,
-    output: output as SharedChan<number>,
+    input: input as Chan<unknown>,
+    output: output as SharedChan<unknown>,
+    codec,
     ordered,
     onError: o.onError as OnError | undefined,
     workers,
@@ -143,6 +143,19 @@ function start<R extends number>(
   });
   pipeline.start();
   return output;
+}
+
+/** The codec option, if the workers can rebuild it from a channel handle (create.ts attach). */
+function poolCodec(where: string, option: unknown): 'json' | Codec<unknown> {
+  const codec = resolveCodec(option as 'json' | Codec<unknown>);
+  const known = ['json', 'utf8', 'bytes'].includes(codec.name) || (codec.name === 'struct' && typeof (codec as { schema?: unknown }).schema === 'object');
+  if (!known) {
+    throw new TypeError(
+      `${where}: the codec '${codec.name}' cannot be sent to the workers (a codec object does not cross threads); ` +
+        "use 'json', utf8Codec, bytesCodec or a structCodec(schema), which a worker rebuilds by itself",
+    );
+  }
+  return option === 'json' ? 'json' : codec;
 }
 
 function positiveInteger(where: string, what: string, x: unknown, max: number): number {

@@ -13,6 +13,10 @@
  *       after every s' < s left (slots.ts).
  *   M3  every value taken from the input leaves exactly once (emitted, replaced or dropped by
  *       onError) unless the pipeline stopped, which discards what is in flight.
+ *   M5  object payloads (a codec): each value is put into its worker's value channel before
+ *       its task record, and each record is sent alone right after its value (worker.ts K4
+ *       is the mirror), so a value ring that is full of bytes only ever waits for the other
+ *       side to read values whose records it already has: no cycle of waits.
  *   M4  the pipeline stops once, by `finish` (input closed and everything emitted: the output
  *       closes, with the input's recorded failure if an upstream stage failed), `fail` (the error is recorded on the output, then it closes) or the consumer
  *       closing the output (seen at the next write to it, or by the watch in `start`); every
@@ -22,7 +26,8 @@ import { failureOf, recordFailure } from '../../internal/failure.js';
 import { describe } from '../../errors.js';
 import type { Chan } from '../../protocol.js';
 import type { SharedChan } from '../shared-chan.js';
-import { WorkerPool } from './pool.js';
+import type { Codec } from '../../codec/codec.js';
+import { WorkerPool, type ValueLanes } from './pool.js';
 import { Signal } from './signal.js';
 import { DONE_FAILED, DONE_OK, EMPTY, Slots } from './slots.js';
 import { RESULT_WORDS, STATUS_OK, TASK_WORDS, type ItemError } from './wire.js';
@@ -30,11 +35,14 @@ import { RESULT_WORDS, STATUS_OK, TASK_WORDS, type ItemError } from './wire.js';
 /** How often the pipeline checks whether its output was closed by someone else. */
 const OUTPUT_WATCH_MS = 50;
 
-export type OnError = (err: unknown, value: number) => unknown;
+export type OnError = (err: unknown, value: unknown) => unknown;
 
 export interface PipelineConfig {
-  readonly input: Chan<number>;
-  readonly output: SharedChan<number>;
+  readonly input: Chan<unknown>;
+  /** A shared f64 channel, or with a codec an object channel of that codec. */
+  readonly output: SharedChan<unknown>;
+  /** Object payloads: the codec of the value channels and the output (null: numbers). */
+  readonly codec: 'json' | Codec<unknown> | null;
   readonly ordered: boolean;
   readonly onError: OnError | undefined;
   readonly workers: number;
@@ -45,8 +53,10 @@ export interface PipelineConfig {
 }
 
 export class Pipeline {
-  private readonly input: Chan<number>;
-  private readonly output: SharedChan<number>;
+  private readonly input: Chan<unknown>;
+  private readonly output: SharedChan<unknown>;
+  /** Object payloads: the value channels (M5); null when numbers travel in the records. */
+  private readonly lanes: ValueLanes | null;
   private readonly ordered: boolean;
   private readonly onError: OnError | undefined;
   private readonly window: number;
@@ -66,8 +76,8 @@ export class Pipeline {
   private settled = 0;
   /** Ordered: sequence number of the next value to emit. */
   private nextEmit = 0;
-  /** Results of one collector round, written to the output with one putMany. */
-  private readonly staging: Float64Array;
+  /** Results of one collector round, written to the output with one putMany (numbers). */
+  private readonly staging: Float64Array | unknown[];
   private staged = 0;
   /** The feeder's task records for one send. */
   private readonly taskBuf: Float64Array;
@@ -99,15 +109,16 @@ export class Pipeline {
     // Ordered, results that wait for an earlier one count as in flight; without room for as
     // many again, a worker ahead of a slow one would idle until the slow one caught up.
     this.capacity = config.workers * config.window * (config.ordered ? 2 : 1);
-    this.slots = new Slots(this.capacity, config.ordered);
+    this.slots = new Slots(this.capacity, config.ordered, config.codec !== null);
     this.outstanding = new Int32Array(config.workers);
-    this.staging = new Float64Array(this.capacity);
+    this.staging = config.codec === null ? new Float64Array(this.capacity) : new Array<unknown>(this.capacity);
     this.taskBuf = new Float64Array(TASK_WORDS * config.window);
     this.resultBuf = new Float64Array(RESULT_WORDS * this.capacity);
     this.pool = new WorkerPool(config.workers, config.window, config.moduleUrl, config.exportName, config.chunk, {
       itemError: (msg) => this.onItemError(msg),
       crashed: (err) => this.fail(err),
-    });
+    }, config.codec);
+    this.lanes = this.pool.lanes;
   }
 
   start(): void {
@@ -132,7 +143,7 @@ export class Pipeline {
         await this.room.wait();
         continue;
       }
-      let v: number | undefined;
+      let v: unknown;
       try {
         v = await input.get({ signal: this.abort.signal });
       } catch (err) {
@@ -149,10 +160,14 @@ export class Pipeline {
       }
       // Room for worker w (M1), then as many more values as are ready now: one send each.
       const room = Math.min(this.window - this.outstanding[w]!, this.capacity - (this.taken - this.released));
+      if (this.lanes !== null) {
+        await this.sendObjects(w, v, room);
+        continue;
+      }
       let k = 0;
       for (;;) {
         if (typeof v !== 'number') {
-          throw new TypeError(`parallelPipe: the input gave ${describe(v)}; a parallelPipe carries numbers only, for now`);
+          throw new TypeError(`parallelPipe: the input gave ${describe(v)}; without a codec a parallelPipe carries numbers (give it codec: 'json' or another for other values)`);
         }
         const slot = slots.acquire(this.taken++);
         slots.input[slot] = v;
@@ -166,6 +181,29 @@ export class Pipeline {
       this.outstanding[w]! += k;
       await this.pool.tasks[w]!.putMany(taskBuf.subarray(0, k * TASK_WORDS)); // never waits (M1)
       this.work.fire();
+    }
+  }
+
+  /**
+   * Object payloads (M5): sends `first` and then as many more values as are ready now, up to
+   * `room`, each as its value (into the worker's value channel), then its record alone. A
+   * value the codec cannot encode fails the pipeline (its put throws: caught by `start`).
+   */
+  private async sendObjects(w: number, first: unknown, room: number): Promise<void> {
+    const { slots, taskBuf } = this;
+    const values = this.lanes!.tasks[w]!;
+    let v: unknown = first;
+    for (let k = 0; k < room && v !== undefined && !this.stopped; k++) {
+      const slot = slots.acquire(this.taken++);
+      slots.input[slot] = v;
+      slots.worker[slot] = w;
+      this.outstanding[w]!++;
+      if (!(await values.put(v))) return; // closed: the pipeline stopped
+      taskBuf[0] = slot;
+      taskBuf[1] = 0;
+      await this.pool.tasks[w]!.putMany(taskBuf.subarray(0, TASK_WORDS)); // never waits (M1)
+      this.work.fire();
+      if (k + 1 < room) v = this.input.poll();
     }
   }
 
@@ -197,12 +235,15 @@ export class Pipeline {
       for (let i = 0; i < got; i += RESULT_WORDS) {
         const slot = resultBuf[i]!;
         const ok = resultBuf[i + 1] === STATUS_OK;
-        this.outstanding[slots.worker[slot]!]!--;
+        const w = slots.worker[slot]!;
+        this.outstanding[w]!--;
         this.collected++;
+        // M5: an object result is in its worker's value channel, put before its record.
+        const value: unknown = this.lanes === null || !ok ? resultBuf[i + 2]! : this.lanes.results[w]!.poll();
         if (this.ordered) {
           slots.state[slot] = ok ? DONE_OK : DONE_FAILED;
-          slots.result[slot] = resultBuf[i + 2]!;
-        } else if (!(await this.settle(slot, ok, resultBuf[i + 2]!))) {
+          slots.result[slot] = value;
+        } else if (!(await this.settle(slot, ok, value))) {
           return;
         }
       }
@@ -225,7 +266,7 @@ export class Pipeline {
    * One value leaves: staged for the output, or, if it failed, replaced or dropped by onError,
    * or the pipeline fails. @returns false when the pipeline stopped.
    */
-  private async settle(slot: number, ok: boolean, value: number): Promise<boolean> {
+  private async settle(slot: number, ok: boolean, value: unknown): Promise<boolean> {
     if (ok) {
       this.staging[this.staged++] = value;
     } else {
@@ -235,7 +276,7 @@ export class Pipeline {
       try {
         if (this.onError === undefined) throw err;
         mapped = await this.onError(err, this.slots.input[slot]!);
-        if (mapped !== undefined && typeof mapped !== 'number') {
+        if (mapped !== undefined && this.lanes === null && typeof mapped !== 'number') {
           throw new TypeError(`parallelPipe: onError returned ${describe(mapped)}; it must return a number to emit, or undefined to drop the value`);
         }
       } catch (failure) {
@@ -256,7 +297,13 @@ export class Pipeline {
     const n = this.staged;
     if (n > 0) {
       this.staged = 0;
-      const put = await this.output.putMany(this.staging.subarray(0, n));
+      const staging = this.staging;
+      let put = 0;
+      if (staging instanceof Float64Array) {
+        put = await this.output.putMany(staging.subarray(0, n));
+      } else {
+        while (put < n && (await this.output.put(staging[put]))) staging[put++] = undefined;
+      }
       if (put < n) {
         this.stop(); // the output was closed: by the consumer, or by a failure meanwhile
         return false;

@@ -10,11 +10,13 @@
 import { Worker } from 'node:worker_threads';
 import { sharedChan } from '../create.js';
 import type { SharedChan } from '../shared-chan.js';
+import type { Codec } from '../../codec/codec.js';
 import {
   RESULT_WORDS,
   TASK_WORDS,
   WORKER_RUNNING,
   type ItemError,
+  type ValueLanesConfig,
   type WorkerConfig,
 } from './wire.js';
 
@@ -31,9 +33,17 @@ export interface PoolEvents {
   crashed(err: Error): void;
 }
 
+/** Object payloads: the per-worker object channels of values (wire.ts ValueLanesConfig). */
+export interface ValueLanes {
+  readonly tasks: SharedChan<unknown>[];
+  readonly results: SharedChan<unknown>[];
+}
+
 export class WorkerPool {
   /** Task ring of worker i; room for `window` records, so the main thread never waits on it. */
   readonly tasks: SharedChan[] = [];
+  /** With a codec: the values, beside the records; null for numbers. */
+  readonly lanes: ValueLanes | null;
   /** Every worker's results; room for every value in flight (wire.ts, worker.ts K3). */
   readonly results: SharedChan;
   /** The threads, by index. */
@@ -51,12 +61,23 @@ export class WorkerPool {
     exportName: string,
     chunk: number,
     events: PoolEvents,
+    /** Object payloads: the codec of the value channels (null: numbers in the records). */
+    codec: 'json' | Codec<unknown> | null = null,
   ) {
     this.results = sharedChan({ type: 'f64', capacity: RESULT_WORDS * size * window });
     this.control = new Int32Array(new SharedArrayBuffer(4 * size));
+    this.lanes = codec === null ? null : { tasks: [], results: [] };
     for (let index = 0; index < size; index++) {
       const tasks = sharedChan({ type: 'f64', capacity: TASK_WORDS * window });
       this.tasks.push(tasks);
+      let lanes: ValueLanesConfig | undefined;
+      if (this.lanes !== null) {
+        const values = sharedChan<unknown>({ codec: codec!, capacity: window });
+        const results = sharedChan<unknown>({ codec: codec!, capacity: window });
+        this.lanes.tasks.push(values);
+        this.lanes.results.push(results);
+        lanes = { tasks: values.handle, results: results.handle };
+      }
       const config: WorkerConfig = {
         moduleUrl,
         exportName,
@@ -65,6 +86,7 @@ export class WorkerPool {
         results: this.results.handle,
         control: this.control,
         chunk,
+        ...(lanes === undefined ? {} : { lanes }),
       };
       const worker = new Worker(WORKER_ENTRY, { workerData: config, name: `sabchan parallelPipe ${index + 1}/${size}` });
       worker.unref();
@@ -91,6 +113,7 @@ export class WorkerPool {
    */
   endInput(): void {
     for (const t of this.tasks) t.close();
+    for (const t of this.lanes?.tasks ?? []) t.close();
   }
 
   /**
@@ -102,6 +125,7 @@ export class WorkerPool {
     this.stopped = true;
     this.endInput();
     this.results.close();
+    for (const r of this.lanes?.results ?? []) r.close();
     for (const w of this.workers) void w.terminate();
   }
 }

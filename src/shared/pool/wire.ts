@@ -42,6 +42,22 @@ export interface WorkerConfig {
   readonly control: Int32Array;
   /** Most tasks a worker takes (and results it writes) at once. */
   readonly chunk: number;
+  /**
+   * Object payloads (a codec): the values travel in these per-worker object channels beside
+   * the records, whose value word is then unused (0). Absent: numbers, in the records.
+   */
+  readonly lanes?: ValueLanesConfig;
+}
+
+/**
+ * Object payloads: one object channel each way per worker. A value is put into its channel
+ * *before* its record is published, so whoever reads a record finds its value already there;
+ * and each record follows its value at once (never a chunk of values first), so a byte ring
+ * that fills up never waits on records that are not written yet (pipeline.ts M5).
+ */
+export interface ValueLanesConfig {
+  readonly tasks: SharedChanHandle;
+  readonly results: SharedChanHandle;
 }
 
 /** Posted by a worker (before it writes the STATUS_FAILED record) when a value failed. */

@@ -13,6 +13,13 @@
  *       every value in flight, so that put never waits and never splits the records between
  *       other workers' (ring.ts reserves a whole batch at once when it fits).
  *
+ *   K4  object payloads (config.lanes): a task's value is taken from this worker's value
+ *       channel when its record is read (the main thread put it there first), and a result's
+ *       value is put into the result value channel right before its record, which is then
+ *       written alone, at once (not with its chunk): the main thread reads values only as it
+ *       reads records, so a value ring full of bytes must never wait on an unwritten record.
+ *       A result the codec cannot encode is a failure of that value.
+ *
  * The worker waits for tasks with the Promise form (getMany), not getManySync: a ready chunk
  * costs one microtask, and an idle worker's event loop keeps running (a stage's timers and
  * I/O callbacks fire, an uncaught error in one kills the worker as it should) instead of
@@ -34,7 +41,7 @@ import {
   type WorkerConfig,
 } from './wire.js';
 
-type Stage = (value: number) => unknown;
+type Stage = (value: unknown) => unknown;
 
 /** Finished results wait at most about this long for the rest of their chunk (ms). */
 const FLUSH_MS = 1;
@@ -43,6 +50,9 @@ const config = workerData as WorkerConfig;
 const stage = await loadStage(config.moduleUrl, config.exportName);
 const tasks = attach(config.tasks);
 const results = attach(config.results);
+// K4: built-in and struct codecs are found from the handles (parallel-pipe.ts admits no others).
+const taskValues = config.lanes === undefined ? null : attach<unknown>(config.lanes.tasks);
+const resultValues = config.lanes === undefined ? null : attach<unknown>(config.lanes.results);
 const input = new Float64Array(TASK_WORDS * config.chunk);
 const output = new Float64Array(RESULT_WORDS * config.chunk);
 
@@ -55,7 +65,8 @@ run: for (;;) {
   let since = performance.now();
   for (let i = 0; i < count; i++) {
     const slot = input[i * TASK_WORDS]!;
-    const value = input[i * TASK_WORDS + 1]!;
+    // K4: the value was put before its record; getSync finds it at once.
+    const value: unknown = taskValues === null ? input[i * TASK_WORDS + 1]! : taskValues.getSync();
     output[i * RESULT_WORDS] = slot;
     let r: unknown;
     let threw = false;
@@ -77,6 +88,10 @@ run: for (;;) {
     } else {
       settled(i, slot, value, r);
     }
+    if (resultValues !== null) {
+      if (results.closed) break run; // K4 writes each record at once: a closed ring means stopped
+      continue;
+    }
     // A slow stage must not hold finished results back until the chunk ends (sync results
     // only: async ones are written once the whole chunk settled).
     if (pending === undefined && performance.now() - since >= FLUSH_MS) {
@@ -87,6 +102,10 @@ run: for (;;) {
   }
   // An async stage's values of one chunk run concurrently; the chunk is written when all settled.
   if (pending !== undefined) await Promise.all(pending);
+  if (resultValues !== null) {
+    if (results.closed) break;
+    continue; // K4: every record of the chunk is written already
+  }
   if (!write(written, count)) break;
 }
 Atomics.store(config.control, config.index, WORKER_FINISHED);
@@ -97,11 +116,25 @@ function write(from: number, to: number): boolean {
   return results.putManySync(output.subarray(from * RESULT_WORDS, to * RESULT_WORDS)) > 0; // K3: all or nothing
 }
 
-function settled(i: number, slot: number, value: number, result: unknown): void {
+function settled(i: number, slot: number, value: unknown, result: unknown): void {
+  if (resultValues !== null) {
+    // K4: the value first, then its record alone.
+    try {
+      if (result === undefined) throw new TypeError(`parallelPipe: ${name()} returned undefined for a value; a stage must return a value (undefined is the closed marker)`);
+      if (!resultValues.putSync(result)) return; // closed: the pipeline stopped
+    } catch (err) {
+      failed(i, slot, err); // the codec could not encode it
+      return;
+    }
+    output[i * RESULT_WORDS + 1] = STATUS_OK;
+    output[i * RESULT_WORDS + 2] = 0;
+    write(i, i + 1);
+    return;
+  }
   if (typeof result !== 'number') {
     failed(i, slot, new TypeError(
       `parallelPipe: ${name()} returned ${describe(result)} for the value ${value}; ` +
-        'a stage must return a number (a parallelPipe carries numbers only, for now)',
+        'a stage must return a number (without a codec a parallelPipe carries numbers; give it a codec for other values)',
     ));
     return;
   }
@@ -113,6 +146,7 @@ function failed(i: number, slot: number, error: unknown): void {
   post({ slot, error }); // K2: before the record
   output[i * RESULT_WORDS + 1] = STATUS_FAILED;
   output[i * RESULT_WORDS + 2] = 0;
+  if (resultValues !== null) write(i, i + 1); // K4: at once
 }
 
 /** Posts an ItemError; a thrown value that cannot be cloned travels as a description. */
