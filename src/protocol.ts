@@ -35,6 +35,13 @@
  *   P7  A port MUST NOT pair a put waiter with a get waiter that share one flag (a select
  *       never pairs with itself). In-thread this holds by construction: pass 1 runs before
  *       anything is parked and pass 2 never matches, so a select's own waiters never meet.
+ *   P8  Two-phase commit (a select with a put arm on a cross-thread rendezvous channel, whose
+ *       value sits where another thread may take it at any moment): when `waiter.flag.claim`
+ *       is defined, a port MUST call it right before it commits the waiter (before any value
+ *       moves). `false` means the select is being completed through another arm: the port
+ *       MUST NOT commit this waiter; it drops it from its queue (the select withdraws it
+ *       soon, a no-op then, P6) and goes on as if it had not been there. A port that called
+ *       `claim()` and then cannot complete the transfer after all MUST call `unclaim()`.
  */
 
 /** Returned by `tryGet`/`tryPut` when the operation cannot complete now. */
@@ -51,6 +58,19 @@ export const MAX_PENDING = 1024;
 export interface Flag {
   /** Set once, by the port that commits the operation or by its abort/default path. */
   done: boolean;
+  /** P8: present only on selects that need a two-phase commit. */
+  claim?(): boolean;
+  /** P8: undoes a `claim()` whose commit did not happen. */
+  unclaim?(): void;
+}
+
+/**
+ * P8 for ports: true when the port may commit `waiter` now (its flag has no claim step, or the
+ * claim succeeded).
+ */
+export function claimed(waiter: { readonly flag: Flag }): boolean {
+  const flag = waiter.flag;
+  return flag.claim === undefined || flag.claim();
 }
 
 /** Intrusive links, so a wait queue needs no node allocation and removal is O(1). */
@@ -103,6 +123,12 @@ export interface Port<T = unknown> {
    * rendezvous needs a two-phase claim); `select` then refuses such an arm up front.
    */
   readonly selectablePut: boolean;
+  /**
+   * True when a select put arm on this port needs the two-phase commit of P8 (a cross-thread
+   * rendezvous: the value waits in shared memory, where another thread may take it). A select
+   * may have at most one such arm.
+   */
+  readonly twoPhasePut?: boolean;
   /**
    * Throws (TypeError / RangeError) unless `value` may be put here: `select` calls it for
    * every put arm in pass 0, so that a bad value stops the select before any arm acts.

@@ -24,6 +24,7 @@
  */
 import { PendingLimitError, undefinedPutError } from '../errors.js';
 import {
+  claimed,
   MAX_PENDING,
   NOT_READY,
   type Chan,
@@ -67,6 +68,7 @@ export class Channel<T> extends ChanFacade<T> {
     this.isClosed = true;
     // C2: parked gets exist only when nothing is buffered, so they all see the close (C4).
     for (let w = this.getq.shift(); w !== null; w = this.getq.shift()) {
+      if (!claimed(w)) continue; // P8: its select completes through another arm
       w.flag.done = true;
       w.completeGet(undefined, false);
     }
@@ -90,7 +92,8 @@ export class Channel<T> extends ChanFacade<T> {
       if (this.getq.length > 0) this.serveParkedGets(buffer);
       return true;
     }
-    const w = this.getq.shift();
+    let w = this.getq.shift();
+    while (w !== null && !claimed(w)) w = this.getq.shift(); // P8
     if (w === null) return NOT_READY;
     w.flag.done = true;
     w.completeGet(value, false); // a rendezvous: the putter has nothing to run ahead into
@@ -108,7 +111,8 @@ export class Channel<T> extends ChanFacade<T> {
       if (this.putq.length > 0) this.refillFromParkedPuts(buffer);
       return value;
     }
-    const w = this.putq.shift();
+    let w = this.putq.shift();
+    while (w !== null && !claimed(w)) w = this.putq.shift(); // P8
     if (w !== null) {
       w.flag.done = true;
       w.completePut(true, false);
@@ -148,6 +152,7 @@ export class Channel<T> extends ChanFacade<T> {
     while (buffer.count > 0) {
       const w = this.getq.shift();
       if (w === null) return;
+      if (!claimed(w)) continue; // P8
       w.flag.done = true;
       w.completeGet(buffer.remove(), true);
     }
@@ -158,6 +163,7 @@ export class Channel<T> extends ChanFacade<T> {
     while (!buffer.isFull()) {
       const w = this.putq.shift();
       if (w === null) return;
+      if (!claimed(w)) continue; // P8
       w.flag.done = true;
       buffer.add(w.value);
       w.completePut(true, true);

@@ -42,12 +42,18 @@ export function split<T>(ch: Chan<T>, p: (value: T) => unknown, opts?: SplitOpti
 export function distribute<T>(ch: Chan<T>, outs: readonly Chan<T>[], opts?: CloseOptions): Chan<T> {
   checkChan('distribute', 'ch', ch);
   checkChans('distribute', 'outs', outs);
+  // Each value is offered to every output at once (one select over put arms), and a select
+  // may have one put arm on a cross-thread rendezvous channel (protocol.ts P8).
+  let twoPhase = -1;
   outs.forEach((o, i) => {
-    if (!(o as unknown as Port).selectablePut) {
+    if ((o as unknown as Port).twoPhasePut !== true) return;
+    if (twoPhase >= 0) {
       throw new TypeError(
-        `distribute: outs[${i}] is a cross-thread rendezvous channel (capacity 0), which cannot be a select put arm yet; give it a capacity`,
+        `distribute: outs[${twoPhase}] and outs[${i}] are both cross-thread rendezvous channels (capacity 0); ` +
+          'distribute offers each value to all outputs in one select, which may have one such put arm: give the others a capacity',
       );
     }
+    twoPhase = i;
   });
   const close = closeOf('distribute', optionsOf('distribute', opts));
   const open = [...outs];

@@ -18,6 +18,10 @@
  *       only registers.
  *   L3  the promise settles exactly once: fulfilled by the winning arm, or rejected by the
  *       abort or by a pending-limit error in pass 2 (after withdrawing the arms parked so far).
+ *   L4  a put arm on a cross-thread rendezvous channel (at most one per select) commits in two
+ *       phases (protocol.ts P8): its value, once parked, can be taken by another thread at any
+ *       time; every other way of completing the select (another arm, the abort, an error)
+ *       first takes that value back (`claim`), and gives up if a consumer already has it.
  */
 import { describe, signalOf } from '../errors.js';
 import { promiseFor } from '../internal/deferred.js';
@@ -77,6 +81,7 @@ export function select(ops: ReadonlyArray<SelectArm>, opts?: SelectOptions): Pro
   if (n === 0 && !hasDefault) {
     throw new TypeError('select: no arms and no default: nothing could ever complete');
   }
+  twoPhaseArms = 0;
   for (let i = 0; i < n; i++) {
     const arm = ops[i];
     if (arm == null || (arm as Branded)[PORT] !== true) validatePutArm(arm, i);
@@ -136,6 +141,9 @@ export function select(ops: ReadonlyArray<SelectArm>, opts?: SelectOptions): Pro
   return new SelectOp(ops, signal).park(priority ? null : order);
 }
 
+/** Put arms on two-phase ports (P8) met by the current pass 0: at most one per select. */
+let twoPhaseArms = 0;
+
 /** Pass 0 for an arm that is not a channel: it must be a `[channel, value]` put arm. */
 function validatePutArm(arm: unknown, i: number): void {
   if (Array.isArray(arm)) {
@@ -146,6 +154,15 @@ function validatePutArm(arm: unknown, i: number): void {
       );
     }
     (arm[0] as Port).checkPut(arm[1], `select: arm ${i}`);
+    if ((arm[0] as Port).twoPhasePut === true) {
+      twoPhaseArms++;
+      if (twoPhaseArms > 1) {
+        throw new TypeError(
+          `select: arm ${i} is a second put arm on a cross-thread rendezvous channel (capacity 0); a select may have one ` +
+            '(its value waits where another thread may take it, so it completes in two phases); give the others a capacity',
+        );
+      }
+    }
     if (!(arm[0] as Port).selectablePut) {
       throw new TypeError(
         `select: arm ${i} puts to a cross-thread rendezvous channel (capacity 0), which select cannot do yet; ` +
@@ -187,9 +204,38 @@ class SelectOp implements Flag {
     for (let i = 0; i < ops.length; i++) {
       const arm = ops[i]!;
       arms[i] = Array.isArray(arm) ? new PutArm(this, arm[0] as Chan<any>, arm[1]) : new GetArm(this, arm as Chan<any>);
+      if (arms[i] instanceof PutArm && ((arm as readonly unknown[])[0] as Port).twoPhasePut === true) this.exposable = arms[i] as PutArm;
     }
     this.arms = arms;
+    if (this.exposable !== null) {
+      // L4: only selects with a two-phase arm carry the claim step; ports test for it (P8).
+      this.claim = this.claimExposable;
+      this.unclaim = this.unclaimExposable;
+    }
   }
+
+  /**
+   * L4 (P8): the put arm on a cross-thread rendezvous channel, if any. Once parked, its value
+   * waits in the ring, where a consumer in another thread may take it at any moment, which
+   * completes this select. So before any other arm commits, the select takes that value back
+   * (`claim`); if it cannot, a consumer has it, the put arm wins, and the other arm must not
+   * commit. One such arm per select (pass 0), so at most one value is ever out there.
+   */
+  private readonly exposable: PutArm | null = null;
+  claim?: () => boolean;
+  unclaim?: () => void;
+
+  private readonly claimExposable = (): boolean => {
+    if (this.done) return false;
+    const arm = this.exposable!;
+    // Withdrawing fails only when a consumer already reserved the value (P6): too late.
+    return (arm.chan as unknown as Port).withdrawPut(arm);
+  };
+
+  private readonly unclaimExposable = (): void => {
+    if (this.done) return;
+    this.exposable!.park(); // offer the value again; a consumer may take it later
+  };
 
   /**
    * Pass 2: parks every arm, in `pollOrder` (indices into the arms) or else array order.
@@ -202,7 +248,9 @@ class SelectOp implements Flag {
       try {
         arms[pollOrder === null ? i : pollOrder[i]!]!.park();
       } catch (err) {
-        // L3: a pending-limit error; undo what was parked and report it.
+        // L3: a pending-limit error; undo what was parked and report it, unless the
+        // rendezvous arm's value was taken meanwhile (L4): then that arm completes the select.
+        if (this.claim !== undefined && !this.claim()) return promise;
         this.done = true;
         this.withdrawAll(null);
         return Promise.reject(err);
@@ -230,6 +278,9 @@ class SelectOp implements Flag {
   /** The signal aborted: withdraw every arm and reject, unless an arm already won (L1). */
   handleEvent(): void {
     if (this.done) return;
+    // L4: an aborted select must not have delivered its rendezvous value: take it back first;
+    // if a consumer already has it, the put arm completes the select and the abort comes late.
+    if (this.claim !== undefined && !this.claim()) return;
     this.done = true;
     this.withdrawAll(null);
     this.reject(this.signal!.reason);

@@ -113,7 +113,7 @@ function validate(ops: unknown): asserts ops is ReadonlyArray<SyncSelectArm> {
     if (op instanceof SharedChan) continue;
     if (Array.isArray(op) && op.length === 2 && op[0] instanceof SharedChan) {
       const ch = op[0] as SharedChan<any>;
-      if (!ch.selectablePut) {
+      if (ch.twoPhasePut) {
         throw new TypeError(`selectSync: arm ${i} puts to a rendezvous (capacity 0) shared channel, which a select cannot do yet; give the channel a capacity`);
       }
       ch.checkPut(op[1], `selectSync: arm ${i}`);

@@ -45,6 +45,7 @@ import { describe, PendingLimitError, timeoutOf, undefinedPutError } from '../er
 import { promiseFor } from '../internal/deferred.js';
 import { WaitQueue } from '../internal/waitq.js';
 import {
+  claimed,
   MAX_PENDING,
   NOT_READY,
   type GetWaiter,
@@ -97,8 +98,13 @@ export class SharedChan<T = number> extends ChanFacade<T> {
   readonly capacity: number;
   /** What a put does when the channel is full. */
   readonly policy: Policy;
-  /** A rendezvous put arm would need a two-phase claim across threads (next issue). */
-  readonly selectablePut: boolean;
+  /** Every shared channel can be a select put arm (a rendezvous one with a two-phase commit). */
+  readonly selectablePut = true;
+  /**
+   * A rendezvous: a select put arm's value waits in the ring, where another thread may take
+   * it at any moment, so the select commits in two phases (protocol.ts P8).
+   */
+  readonly twoPhasePut: boolean;
   /** The lock-free ring in the shared buffer. */
   private readonly ring: RingCore;
   /** The same ring when it holds numbers (bulk operations), else null. */
@@ -216,7 +222,7 @@ export class SharedChan<T = number> extends ChanFacade<T> {
     this.type = config.type;
     this.capacity = config.capacity;
     this.policy = config.policy;
-    this.selectablePut = config.capacity > 0;
+    this.twoPhasePut = config.capacity === 0;
     this.rx = new EpochWatcher(words, IDX_RX_WAITING, IDX_RX_EPOCH, () => !this.serveGets());
     this.tx = new EpochWatcher(words, IDX_TX_WAITING, IDX_TX_EPOCH, () => !this.servePuts());
   }
@@ -447,7 +453,12 @@ export class SharedChan<T = number> extends ChanFacade<T> {
       return r;
     }
     if (this.ring.closed) return false;
-    const w = this.getq.first();
+    let w = this.getq.first();
+    // P8: a parked select get that cannot commit (its select completes elsewhere) is dropped.
+    while (w !== null && !(w instanceof GetManyOp) && !claimed(w)) {
+      this.getq.shift();
+      w = this.getq.first();
+    }
     if (w === null || w instanceof GetManyOp) return NOT_READY;
     this.getq.shift();
     w.flag.done = true;
@@ -649,7 +660,22 @@ export class SharedChan<T = number> extends ChanFacade<T> {
         continue;
       }
       const value = this.messages === null ? w.value : this.snapshots.get(w)!;
-      const r = this.isRendezvous() ? this.enterRendezvous(value) : this.putNow(value);
+      let r: boolean | NotReady;
+      if (this.isRendezvous()) {
+        // Entering the ring is not a commit (the put completes when taken), and the only
+        // two-phase waiter a rendezvous channel can hold is that select's own exposed arm.
+        r = this.enterRendezvous(value);
+      } else {
+        // P8: a select that needs a two-phase commit claims before its value moves.
+        const twoPhase = w.flag.claim !== undefined;
+        if (twoPhase && !w.flag.claim!()) {
+          this.putq.shift(); // its select completes through another arm
+          if (this.messages !== null) this.snapshots.delete(w);
+          continue;
+        }
+        r = this.putNow(value);
+        if (r === NOT_READY && twoPhase) w.flag.unclaim!();
+      }
       if (r === NOT_READY) break;
       this.putq.shift();
       if (this.messages !== null) this.snapshots.delete(w);
@@ -708,13 +734,19 @@ export class SharedChan<T = number> extends ChanFacade<T> {
   private serveGets(): boolean {
     const ring = this.ring;
     for (let w = this.getq.first(); w !== null; w = this.getq.first()) {
+      // P8: a select that needs a two-phase commit claims before any value moves.
+      const twoPhase = w.flag.claim !== undefined;
+      if (twoPhase && !w.flag.claim!()) {
+        this.getq.shift(); // its select completes through another arm
+        continue;
+      }
       let result: unknown;
       if (w instanceof GetManyOp) {
         const n = this.takeManyNow(w.dst);
         if (n === NOT_READY) return false;
         result = n;
       } else if (this.local !== null && (result = this.takeLocal()) !== OFF) {
-        if (result === NOT_READY) return false;
+        if (result === NOT_READY) return this.notNow(w, twoPhase);
       } else {
         let took: number;
         try {
@@ -728,12 +760,18 @@ export class SharedChan<T = number> extends ChanFacade<T> {
         }
         if (took === 1) result = ring.value;
         else if (ring.drained()) result = undefined;
-        else return false;
+        else return this.notNow(w, twoPhase);
       }
       this.getq.shift();
       w.flag.done = true;
       w.completeGet(result as T | undefined, false);
     }
     return true;
+  }
+
+  /** Nothing to give `w` now: undo its claim (P8). @returns false (a get is still parked). */
+  private notNow(w: GetWaiter<T>, twoPhase: boolean): false {
+    if (twoPhase) w.flag.unclaim!();
+    return false;
   }
 }

@@ -83,8 +83,10 @@ describe('every combinator validates its arguments synchronously', () => {
     bad(() => m.toggle(c(), { mute: 1 } as never), TypeError, /toggle: mute must be a boolean/);
     bad(() => m.soloMode('skip' as never), TypeError, /soloMode: mode must be 'mute' or 'pause'/);
     const rendezvous = sharedChan({ type: 'f64', capacity: 0 });
-    bad(() => distribute(c(), [rendezvous]), TypeError, /distribute: outs\[0\] is a cross-thread rendezvous channel/);
+    const another = sharedChan({ type: 'f64', capacity: 0 });
+    bad(() => distribute(c(), [rendezvous, c(), another]), TypeError, /distribute: outs\[0\] and outs\[2\] are both cross-thread rendezvous channels/);
     rendezvous.close();
+    another.close();
   });
 
   test('a bad call changes nothing: the input keeps its values', async () => {

@@ -9,7 +9,7 @@ import { channelContract } from '../contract/channel-contract.js';
 channelContract('shared f64', (capacity) => sharedChan({ type: 'f64', capacity }) as never, {
   falsyValues: [0, -0, NaN],
   pendingPutsAtClose: 'rejected',
-  rendezvousPutArms: false,
+  rendezvousPutArms: true,
 });
 
 // Object channels: the same contract through a byte ring and the JSON codec (numbers are
@@ -17,7 +17,7 @@ channelContract('shared f64', (capacity) => sharedChan({ type: 'f64', capacity }
 channelContract('shared json', (capacity) => sharedChan({ capacity }) as never, {
   falsyValues: [0, null, false, ''],
   pendingPutsAtClose: 'rejected',
-  rendezvousPutArms: false,
+  rendezvousPutArms: true,
 });
 
 // Prefetch (shared-chan.ts H7): the same contract when the getting thread takes up to 64
@@ -29,7 +29,7 @@ channelContract(
   {
     falsyValues: [0, -0, NaN],
     pendingPutsAtClose: 'rejected',
-    rendezvousPutArms: false,
+    rendezvousPutArms: true,
     prefetch: 64,
   },
 );

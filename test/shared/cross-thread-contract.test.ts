@@ -165,8 +165,13 @@ for (const capacity of [0, 1, 4]) {
         expect(await put.promise).toBe(true);
       });
 
-      test('a rendezvous channel is refused as a select put arm, up front', () => {
-        expect(() => select([[make(), 1]])).toThrow(/rendezvous/);
+      test('a select put arm on a rendezvous channel completes when the worker takes its value', async () => {
+        const c = make();
+        const s = track(select([[c, 9], chan<number>()]));
+        await turns();
+        expect(s.settled).toBe(false);
+        expect(await peer.call('getSync', c)).toBe(9);
+        expect(await s.promise).toEqual([true, c]);
       });
     }
 

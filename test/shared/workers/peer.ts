@@ -9,7 +9,7 @@ import { attach, select, type SharedChanHandle } from '../../../src/index.js';
 
 interface Request {
   id: number;
-  op: 'putSync' | 'getSync' | 'put' | 'get' | 'close' | 'putManySync' | 'getManySync' | 'poll' | 'offer' | 'select' | 'status' | 'setPrefetch' | 'length';
+  op: 'putSync' | 'getSync' | 'put' | 'get' | 'close' | 'putManySync' | 'getManySync' | 'poll' | 'offer' | 'select' | 'status' | 'setPrefetch' | 'length' | 'drain';
   handle: SharedChanHandle;
   value?: number;
   values?: number[];
@@ -52,6 +52,14 @@ async function run(req: Request): Promise<unknown> {
       const arms = [ch, ...req.others!.map((h) => attach(h))];
       const [value, which] = await select(arms);
       return [value, arms.indexOf(which as never)];
+    }
+    case 'drain': {
+      // Takes values with getSync until the channel is closed and drained: every value, in order.
+      // `value`, if given, is the spin budget in µs (a long one keeps this thread awake and quick).
+      if (req.value !== undefined) ch.setSpin(req.value);
+      const got: number[] = [];
+      for (let v = ch.getSync(); v !== undefined; v = ch.getSync()) got.push(v);
+      return got;
     }
     case 'getManySync': {
       const dst = new Float64Array(req.max!);
