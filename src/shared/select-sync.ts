@@ -16,13 +16,17 @@
  *   Y2  a select never pairs with itself: its arms only ever meet the rings, never each other.
  *   Y3  when selectSync returns or throws, its slot's bits are cleared from every mask and the
  *       slot is free again (the `finally`), so no channel rings a doorbell nobody holds.
- * A put arm on a rendezvous channel would need a two-phase claim (its value may only count as
- * sent once taken, by which time another arm may have won), so it is refused for now.
+ *   Y4  a put arm on a rendezvous channel (at most one per select) completes only when
+ *       another thread takes its value. While the select sleeps, that value waits in the ring
+ *       (exposed); before any other arm is tried, it is taken back (`reclaim`, one CAS that a
+ *       taker's reservation races): if that fails, a taker has it and the put arm wins, so
+ *       no other arm ever commits beside it (the two-phase commit of protocol.ts P8).
  */
 import { describe, TimeoutError, timeoutOf } from '../errors.js';
 import { NOT_READY } from '../protocol.js';
 import type { DoorbellTable } from './doorbells.js';
 import { IDX_RX_EPOCH, IDX_RX_SELECT_MASK, IDX_RX_WAITING, IDX_TX_SELECT_MASK, IDX_TX_WAITING } from './layout.js';
+import { CLOSED } from './ring-core.js';
 import { SharedChan } from './shared-chan.js';
 import { assertCanBlock, SAFETY_TIMEOUT_MS } from './wait.js';
 
@@ -74,7 +78,10 @@ export function selectSync(ops: ReadonlyArray<SyncSelectArm>, opts?: SyncSelectO
   if (ready !== null) return ready;
   if (hasDefault) return [opts!.default, null];
   assertCanBlock('selectSync');
-  const arms = ops.map(armOf);
+  const all = ops.map(armOf);
+  // Y4: the rendezvous put arm, if any, is served by exposing its value, not by tries.
+  const rendezvous = all.find((a) => a.put && a.ch.twoPhasePut) ?? null;
+  const arms = rendezvous === null ? all : all.filter((a) => a !== rendezvous);
   const order = arms.map((_, i) => i);
   let r: [unknown, SharedChan<any>] | null;
   const start = performance.now();
@@ -84,37 +91,92 @@ export function selectSync(ops: ReadonlyArray<SyncSelectArm>, opts?: SyncSelectO
     r = tryArms(arms, order, priority);
     if (r !== null) return r;
   }
-  const table = commonTable(arms);
+  const table = commonTable(all);
   const slot = table === null ? -1 : table.take();
+  const exposure = rendezvous === null ? null : new Exposure(rendezvous);
   try {
     for (;;) {
-      const epoch = slot >= 0 ? table!.epoch(slot) : Atomics.load(arms[0]!.words, IDX_RX_EPOCH);
-      for (const arm of arms) register(arm, slot);
+      const epoch = slot >= 0 ? table!.epoch(slot) : Atomics.load(all[0]!.words, IDX_RX_EPOCH);
+      for (const arm of all) register(arm, slot);
+      if (exposure !== null) {
+        r = exposure.takeBack(); // Y4: before any other arm may commit
+        if (r !== null) return r;
+      }
       r = tryArms(arms, order, priority);
       if (r !== null) return r;
+      if (exposure !== null) {
+        r = exposure.offer();
+        if (r !== null) return r;
+      }
       const left = deadline - performance.now();
-      if (left <= 0) throw new TimeoutError('selectSync', timeout!);
+      if (left <= 0) {
+        r = exposure?.takeBack() ?? null; // taken at the deadline: the transfer happened
+        if (r !== null) return r;
+        throw new TimeoutError('selectSync', timeout!);
+      }
       if (slot >= 0) table!.sleep(slot, epoch, Math.min(left, SAFETY_TIMEOUT_MS));
-      else Atomics.wait(arms[0]!.words, IDX_RX_EPOCH, epoch, Math.min(left, POLL_MS)); // no doorbell: poll
+      else Atomics.wait(all[0]!.words, IDX_RX_EPOCH, epoch, Math.min(left, POLL_MS)); // no doorbell: poll
     }
   } finally {
+    exposure?.takeBack(); // nothing stays exposed once we return or throw (a no-op by now)
     if (slot >= 0) {
-      for (const arm of arms) unregister(arm, slot); // Y3, before the slot is free
+      for (const arm of all) unregister(arm, slot); // Y3, before the slot is free
       table!.release(slot);
     }
+  }
+}
+
+/** Y4: the value of a rendezvous put arm, while it waits in the ring for a taker. */
+class Exposure {
+  /** Its position in the ring while exposed, else -1. */
+  private pos = -1;
+
+  constructor(private readonly arm: Arm) {}
+
+  /**
+   * Puts the value into the ring, unless this thread's own parked puts on the channel come
+   * first (shared-chan.ts H1) or the ring holds another value. @returns `[false, ch]` if
+   * the channel is closed, else null.
+   */
+  offer(): [unknown, SharedChan<any>] | null {
+    const ch = this.arm.ch;
+    if (ch['putq'].length > 0 || ch['handoffs'].length > 0) return null;
+    const ring = ch['ring'];
+    const r = ring.putOne(this.arm.value);
+    if (r === 1) this.pos = ring.reservedAt;
+    return r === CLOSED ? [false, ch] : null;
+  }
+
+  /**
+   * Takes the value back, or learns it was taken. @returns `[true, ch]` when a taker has it
+   * (the put arm won), else null (nothing exposed any more).
+   */
+  takeBack(): [unknown, SharedChan<any>] | null {
+    if (this.pos < 0) return null;
+    const ring = this.arm.ch['ring'];
+    if (ring.reclaim(this.pos)) {
+      this.pos = -1;
+      return null;
+    }
+    this.pos = -1;
+    return [true, this.arm.ch]; // reserved by a taker: the transfer happened (even if not committed yet)
   }
 }
 
 /** Pass 0: throws unless every arm is a shared channel or a valid `[sharedChannel, value]`. */
 function validate(ops: unknown): asserts ops is ReadonlyArray<SyncSelectArm> {
   if (!Array.isArray(ops)) throw new TypeError(`selectSync: expected an array of arms, got ${describe(ops)}`);
+  let rendezvousArms = 0;
   for (let i = 0; i < ops.length; i++) {
     const op: unknown = ops[i];
     if (op instanceof SharedChan) continue;
     if (Array.isArray(op) && op.length === 2 && op[0] instanceof SharedChan) {
       const ch = op[0] as SharedChan<any>;
-      if (ch.twoPhasePut) {
-        throw new TypeError(`selectSync: arm ${i} puts to a rendezvous (capacity 0) shared channel, which a select cannot do yet; give the channel a capacity`);
+      if (ch.twoPhasePut && rendezvousArms++ > 0) {
+        throw new TypeError(
+          `selectSync: arm ${i} is a second put arm on a rendezvous (capacity 0) shared channel; a select may have one ` +
+            '(its value waits where another thread may take it): give the others a capacity',
+        );
       }
       ch.checkPut(op[1], `selectSync: arm ${i}`);
       continue;

@@ -7,6 +7,7 @@
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { chan, select, selectSync, sharedChan } from '../../src/index.js';
+import { get, put, untilRegistered, useSelectors } from './workers/selector-client.js';
 import { rng, settles } from '../helpers/async.js';
 import { Peer } from './peer.js';
 
@@ -99,10 +100,85 @@ describe('select with a put arm on a shared rendezvous channel', () => {
     }
   }, 30_000);
 
-  test('bad input: two rendezvous put arms in one select, or one in selectSync, are TypeErrors', () => {
+  test('bad input: two rendezvous put arms in one select or selectSync are TypeErrors', () => {
     const r1 = sharedChan({ type: 'f64', capacity: 0 });
     const r2 = sharedChan({ type: 'f64', capacity: 0 });
     expect(() => select([[r1, 1], [r2, 2]])).toThrow(/second put arm on a cross-thread rendezvous/);
-    expect(() => selectSync([[r1, 1]])).toThrow(TypeError);
+    expect(() => selectSync([[r1, 1], [r2, 2]])).toThrow(/second put arm on a rendezvous/);
   });
+});
+
+describe('selectSync in a worker with a put arm on a shared rendezvous channel', () => {
+  const selectors = useSelectors(1, 'rendezvous');
+
+  test('completes through the put arm when this thread takes the value', async () => {
+    const r = sharedChan({ type: 'f64', capacity: 0 });
+    const b = sharedChan<unknown>({ capacity: 2 });
+    const s = selectors()[0]!.run({ kind: 'select', arms: [put(r, 5), get(b)] });
+    await untilRegistered([b], 'rx', 'the select');
+    expect(await settles(r.get(), 'the get')).toBe(5);
+    expect(await s).toMatchObject({ value: true, index: 0 });
+    expect(b.offer('still here')).toBe(true); // the select's get arm is gone
+    expect(b.poll()).toBe('still here');
+  });
+
+  test('another arm wins: the value is taken back and never delivered', async () => {
+    const r = sharedChan({ type: 'f64', capacity: 0 });
+    const b = sharedChan<unknown>({ capacity: 2 });
+    const s = selectors()[0]!.run({ kind: 'select', arms: [put(r, 5), get(b)] });
+    await untilRegistered([b], 'rx', 'the select');
+    expect(b.offer({ hello: 1 })).toBe(true);
+    expect(await s).toMatchObject({ value: { hello: 1 }, index: 1 });
+    expect(r.poll()).toBeUndefined();
+    expect(r.length).toBe(0);
+  });
+
+  test('a timeout takes the value back; a close completes the put arm with false', async () => {
+    const r = sharedChan({ type: 'f64', capacity: 0 });
+    const b = sharedChan({ type: 'f64', capacity: 1 });
+    await expect(selectors()[0]!.run({ kind: 'select', arms: [put(r, 5), get(b)], opts: { timeout: 30 } })).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(r.length).toBe(0);
+    const s = selectors()[0]!.run({ kind: 'select', arms: [put(r, 6), get(b)] });
+    await untilRegistered([b], 'rx', 'the select');
+    r.close();
+    expect(await s).toMatchObject({ value: false, index: 0 });
+  });
+
+  test('exactly once under a race: this thread takes from the rendezvous while the other arm fires', async () => {
+    const r = sharedChan({ type: 'f64', capacity: 0 });
+    const b = sharedChan({ type: 'f64', capacity: 4096 });
+    // The worker selects 1,500 times over [put(r, i), get(b)]; meanwhile this thread both
+    // takes from r and feeds b. Each select completes once: through r (this thread got i) or
+    // through b (it got a value of b), never both, and nothing is lost.
+    const n = 1500;
+    const s = selectors()[0]!.run({ kind: 'putRounds', arms: [put(r, 0), get(b)], rounds: n } as never);
+    const fromR: number[] = [];
+    let fed = 0;
+    const rand = rng(7);
+    let finished = false;
+    s.then(
+      () => (finished = true),
+      () => (finished = true),
+    );
+    const deadline = performance.now() + 20_000;
+    while (!finished && performance.now() < deadline) {
+      // Mostly take from r, sometimes feed b (b has room for every round): both arms win often.
+      if (rand() < 0.8) {
+        const v = r.poll();
+        if (v !== undefined) fromR.push(v);
+      } else if (b.offer(100_000 + fed)) {
+        fed++;
+      }
+      if (rand() < 0.05) await new Promise((res) => setImmediate(res));
+    }
+    const { viaR, viaB } = (await s) as unknown as { viaR: number[]; viaB: number[] };
+    for (let v = r.poll(); v !== undefined; v = r.poll()) fromR.push(v);
+    expect(fromR).toEqual(viaR);
+    const left: number[] = [];
+    for (let v = b.poll(); v !== undefined; v = b.poll()) left.push(v);
+    expect([...viaB, ...left].sort((x, y) => x - y)).toEqual(Array.from({ length: fed }, (_, k) => 100_000 + k));
+    expect(viaR.length + viaB.length).toBe(n);
+    expect(viaR.length).toBeGreaterThan(0);
+    expect(viaB.length).toBeGreaterThan(0);
+  }, 30_000);
 });

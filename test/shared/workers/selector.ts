@@ -42,6 +42,8 @@ export type SelectorTask =
   | { kind: 'ownChannel' }
   /** `rounds` selects over the arms (all gets): how often each arm won. */
   | { kind: 'count'; arms: ArmSpec[]; rounds: number; priority?: boolean; deadlineMs: number }
+  /** `rounds` selects over [put arm of the round's number, the other arms]: which won each round. */
+  | { kind: 'putRounds'; arms: ArmSpec[]; rounds: number }
   /** selectSync over get arms until every channel is closed and drained: one stream per arm. */
   | { kind: 'consume'; arms: ArmSpec[]; deadlineMs: number; maxValues: number }
   /**
@@ -148,6 +150,22 @@ function run(task: SelectorTask): unknown {
       // A thread uses the first doorbell table it meets: after this, its own, not the main
       // thread's (call it before this worker attaches anything).
       return sharedChan({ type: 'f64', capacity: 1 }).handle;
+    case 'putRounds': {
+      const [putArm, ...others] = armsOf(task.arms);
+      const target = (putArm as [SharedChan<any>, unknown])[0];
+      const viaR: number[] = [];
+      const viaB: unknown[] = [];
+      for (let i = 0; i < task.rounds; i++) {
+        const [value, ch] = selectSync([[target, i], ...others], { timeout: 10_000 });
+        if (ch === target) {
+          if (value !== true) throw new Error(`round ${i}: the put arm completed with ${String(value)}`);
+          viaR.push(i);
+        } else {
+          viaB.push(value);
+        }
+      }
+      return { viaR, viaB };
+    }
     case 'count': {
       const arms = armsOf(task.arms);
       const counts = arms.map(() => 0);
