@@ -160,13 +160,17 @@ const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 1));
 /**
  * Waits (bounded: ~2000 1 ms turns) until a select in another thread is registered on every
  * one of `chans` for `side`: its slot bit is set in the side's mask and the side's WAITING flag
- * is set. Registration comes right before the selector's last re-check and sleep, so anything
- * done to a channel afterwards must reach it through its doorbell. @returns the slots seen.
+ * is set. Registration comes right before the selector's last re-check and sleep; then this
+ * waits a few more milliseconds, so that the selector (microseconds from its sleep) is asleep
+ * and what is done to a channel afterwards reaches it through its doorbell, not through that
+ * re-check (without the pause, a test that expects a ring could see the re-check win the
+ * race now and then). @returns the slots seen.
  */
 export async function untilRegistered(chans: SharedChan<any>[], side: 'rx' | 'tx', what: string): Promise<number[]> {
   for (let i = 0; i < 2000; i++) {
     const states = chans.map(selectState);
     if (states.every((s) => (side === 'rx' ? s.rxWaiting : s.txWaiting) !== 0 && bitsOf(side === 'rx' ? s.rxMask : s.txMask).length > 0)) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
       return bitsOf(side === 'rx' ? states[0]!.rxMask : states[0]!.txMask);
     }
     await tick();
