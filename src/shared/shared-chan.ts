@@ -523,6 +523,7 @@ export class SharedChan<T = number> extends ChanFacade<T> {
 
   withdrawGet(waiter: GetWaiter<T>): boolean {
     this.getq.remove(waiter);
+    if (this.getq.length === 0) this.rx.idle(); // H3: nothing parked, nothing to hold the process for
     return true;
   }
 
@@ -530,6 +531,7 @@ export class SharedChan<T = number> extends ChanFacade<T> {
     if (waiter.queued) {
       this.putq.remove(waiter);
       this.snapshots.delete(waiter);
+      this.idleIfNoPuts();
       return true;
     }
     let i = 0;
@@ -537,10 +539,16 @@ export class SharedChan<T = number> extends ChanFacade<T> {
     if (i === this.handoffs.length) return true; // not parked here (P6)
     if (!this.ring.reclaim(this.handoffs[i]!.pos)) return false; // already taken: completes true
     this.handoffs.splice(i, 1);
+    this.idleIfNoPuts();
     return true;
   }
 
   // ---- internals ----------------------------------------------------------------------------
+
+  /** H3: once no put of this thread waits, the tx watcher need not hold the process. */
+  private idleIfNoPuts(): void {
+    if (this.putq.length === 0 && this.handoffs.length === 0) this.tx.idle();
+  }
 
   private isRendezvous(): boolean {
     return this.capacity === 0;
@@ -682,7 +690,9 @@ export class SharedChan<T = number> extends ChanFacade<T> {
       this.completeOrHandOff(w, r);
     }
     this.serveHandoffs();
-    return this.putq.length === 0 && this.handoffs.length === 0;
+    if (this.putq.length > 0 || this.handoffs.length > 0) return false;
+    this.tx.idle(); // H3: served from anywhere (not only the watcher): nothing left to hold on for
+    return true;
   }
 
   /** A rendezvous value enters the ring (capacity 1); its put completes once it is taken. */
@@ -766,6 +776,7 @@ export class SharedChan<T = number> extends ChanFacade<T> {
       w.flag.done = true;
       w.completeGet(result as T | undefined, false);
     }
+    this.rx.idle(); // H3: served from anywhere (not only the watcher): nothing left to hold on for
     return true;
   }
 

@@ -149,17 +149,20 @@ export function blockUntil<R>(
  * pending can still exit.
  */
 let armedWatchers = 0;
+/**
+ * Made once, then ref'd and unref'd (a consumer that parks on every get would otherwise create
+ * and clear a timer each time, ~1 µs). Browsers have no process to hold and no ref/unref.
+ */
 let keepAlive: ReturnType<typeof setInterval> | undefined;
 
 function retainProcess(): void {
-  if (armedWatchers++ === 0) keepAlive = setInterval(() => undefined, 2 ** 30);
+  if (armedWatchers++ !== 0) return;
+  if (keepAlive === undefined) keepAlive = setInterval(() => undefined, 2 ** 30);
+  else (keepAlive as { ref?: () => void }).ref?.();
 }
 
 function releaseProcess(): void {
-  if (--armedWatchers === 0) {
-    clearInterval(keepAlive);
-    keepAlive = undefined;
-  }
+  if (--armedWatchers === 0) (keepAlive as { unref?: () => void } | undefined)?.unref?.();
 }
 
 /**
@@ -171,6 +174,12 @@ function releaseProcess(): void {
 export class EpochWatcher {
   /** True while watching (and holding the process alive). */
   private armed = false;
+  /**
+   * A waitAsync (or a polling timer) is outstanding. It cannot be cancelled: when its owner
+   * went idle (`idle()`) it just ends at the next bump or safety timeout and finds nothing to
+   * do; when the watcher is armed again meanwhile, it is reused instead of adding another.
+   */
+  private pending = false;
 
   constructor(
     private readonly words: Int32Array,
@@ -185,11 +194,29 @@ export class EpochWatcher {
     if (this.armed) return;
     this.armed = true;
     retainProcess();
-    this.watch();
+    if (!this.pending) {
+      this.watch();
+      return;
+    }
+    // Step 3 without a second wait: the outstanding one still ends at the next bump (any
+    // bump after this flag store changes the epoch it waits on, or already did, and then its
+    // wake-up is queued), and looks again.
+    Atomics.store(this.words, this.waitingIdx, 1);
+    if (!this.serve()) this.disarm();
+  }
+
+  /**
+   * Nothing is parked any more (the last operation was withdrawn): stop holding the process
+   * alive now rather than at the next wake-up. The side's WAITING flag stays set (another
+   * thread's sleeper may rely on it), so one later commit still notifies, to no effect.
+   */
+  idle(): void {
+    if (this.armed) this.disarm();
   }
 
   private readonly onWake = (): void => {
-    this.watch();
+    this.pending = false;
+    if (this.armed) this.watch();
   };
 
   /** Step 3: read the epoch, re-check, then sleep asynchronously until it changes. */
@@ -201,12 +228,16 @@ export class EpochWatcher {
         this.disarm();
         return;
       }
+      // serve() completes waiters, whose callbacks may withdraw others (idle) or park new ones
+      // (arm): if that left this watcher idle, or already waiting, there is nothing to add.
+      if (!this.armed || this.pending) return;
       if (typeof Atomics.waitAsync !== 'function') {
         this.pollLater(epoch);
         return;
       }
       const result = Atomics.waitAsync(this.words, this.epochIdx, epoch, SAFETY_TIMEOUT_MS);
       if (result.async) {
+        this.pending = true;
         void result.value.then(this.onWake);
         return;
       }
@@ -224,8 +255,14 @@ export class EpochWatcher {
    * is the same re-check a wake-up would trigger.
    */
   private pollLater(epoch: number): void {
+    this.pending = true;
     const check = (): void => {
+      if (!this.armed) {
+        this.pending = false; // idle: stop polling
+        return;
+      }
       if (Atomics.load(this.words, this.epochIdx) !== epoch) {
+        this.pending = false;
         this.pollDelay = 0;
         this.watch();
         return;
@@ -237,6 +274,7 @@ export class EpochWatcher {
   }
 
   private disarm(): void {
+    if (!this.armed) return;
     this.armed = false;
     releaseProcess();
   }
