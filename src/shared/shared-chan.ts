@@ -28,18 +28,18 @@
  *   H6  object channels: a message whose decode throws is consumed, and the error goes to the
  *       get that took it: thrown by a sync call (getSync, poll), the rejection of a Promise
  *       one (get, select, iteration), never to the producer and never lost in a wake-up.
- *   H7  prefetch (numeric channels, opt-in, `setPrefetch`): `local[localPos..localEnd)` holds
- *       values this thread took from the ring in one bulk take (one reservation, one commit)
- *       and has not delivered yet. They are older than anything this thread can still take
- *       from the ring, so every take of this thread (single gets and getMany, in every form)
- *       serves them first, in order: FIFO per thread and per producer holds as without
- *       prefetch. They belong to this thread alone (the ring counts them as taken: producers
- *       see the room at once); only this thread delivers them, also after the close, so a get
- *       sees "closed and drained" only when the ring is drained AND `local` is empty, and
- *       `length` counts them. `local` is refilled only when empty, and only while
- *       `prefetch > 0`; with prefetch off and `local` empty it is null, so the single-value
- *       path costs one null test. Never on rendezvous or object channels. (Timing only, not
- *       order: `getSync` waits GATHER_LOADS before a refill that follows a short one.)
+ *   H7  prefetch (numeric channels, opt-in, `setPrefetch`): `prefetched` (./prefetch.ts F1,
+ *       F2) holds values this thread took from the ring in one bulk take (one reservation,
+ *       one commit) and has not delivered yet. They are older than anything this thread can
+ *       still take from the ring, so every take of this thread (single gets and getMany, in
+ *       every form) serves them first, in order: FIFO per thread and per producer holds as
+ *       without prefetch. They belong to this thread alone (the ring counts them as taken:
+ *       producers see the room at once); only this thread delivers them, also after the
+ *       close, so a get sees "closed and drained" only when the ring is drained AND nothing is
+ *       held, and `length` counts them. With prefetch off and nothing held, `prefetched` is
+ *       null, so the single-value path costs one null test. Never on rendezvous or object
+ *       channels. (Timing only, not order: `getSync` waits GATHER_LOADS before a refill that
+ *       follows a short one.)
  */
 import { describe, PendingLimitError, timeoutOf, undefinedPutError } from '../errors.js';
 import { promiseFor } from '../internal/deferred.js';
@@ -57,6 +57,7 @@ import { handleOf, type ChannelConfig, type Policy, type SharedChanHandle } from
 import { checkLaneValue, checkLaneValues, laneView } from './lanes.js';
 import type { Codec } from '../codec/codec.js';
 import { Encoded, MessageRing } from './message-ring.js';
+import { OFF, Prefetch } from './prefetch.js';
 import type { DoorbellTable } from './doorbells.js';
 import {
   HEADER_WORDS,
@@ -84,8 +85,6 @@ export const MAX_PREFETCH = 4096;
  */
 const GATHER_LOADS = 256;
 
-/** `takeLocal`: prefetch is off and the local buffer ran empty: take from the ring instead. */
-const OFF: unique symbol = Symbol('sabchan.prefetchOff');
 
 export class SharedChan<T = number> extends ChanFacade<T> {
   /** Structured-cloneable: postMessage it or pass it in workerData, then `attach` it. */
@@ -125,12 +124,8 @@ export class SharedChan<T = number> extends ChanFacade<T> {
   private readonly tx: EpochWatcher;
   /** How long this thread's sync calls on this channel spin before sleeping. */
   private readonly spin = new SpinBudget();
-  /** Values per bulk take into `local` (H7); 0: prefetch off. */
-  private prefetch = 0;
-  /** This thread's prefetched values, `local[localPos..localEnd)`; null when off and empty (H7). */
-  private local: Float64Array | null = null;
-  private localPos = 0;
-  private localEnd = 0;
+  /** This thread's prefetched values (H7); null when prefetch is off and nothing is held. */
+  private prefetched: Prefetch | null = null;
 
   /**
    * How long this thread's sync calls on this channel spin before they sleep, in
@@ -191,10 +186,14 @@ export class SharedChan<T = number> extends ChanFacade<T> {
     if (n > 0 && this.isRendezvous()) {
       throw new TypeError('setPrefetch: a rendezvous (capacity 0) channel cannot prefetch: each put completes only when its value is taken; give the channel a capacity');
     }
-    this.prefetch = Math.min(n, this.capacity);
-    // An empty buffer takes the new size now; one still holding values keeps them (served
-    // first, H7) and is resized or dropped when it runs empty (`refill`).
-    if (this.local === null ? n > 0 : this.localPos === this.localEnd) this.resetLocal();
+    const size = Math.min(n, this.capacity);
+    // Values still held are served first (H7); the new size applies once they are gone.
+    if (this.prefetched === null) {
+      if (size > 0) this.prefetched = new Prefetch(this.numbers!, size);
+    } else {
+      this.prefetched.resize(size);
+      if (this.prefetched.off) this.prefetched = null;
+    }
     return this;
   }
 
@@ -249,7 +248,7 @@ export class SharedChan<T = number> extends ChanFacade<T> {
    * (`setPrefetch`). Staleness: other threads may change it at any moment.
    */
   get length(): number {
-    return this.ring.length + (this.localEnd - this.localPos);
+    return this.ring.length + (this.prefetched?.held ?? 0);
   }
 
   // ---- the Chan API (same semantics as in-thread channels) ----------------------------------
@@ -299,7 +298,7 @@ export class SharedChan<T = number> extends ChanFacade<T> {
    */
   getSync(opts?: { timeout?: number }): T | undefined {
     const timeout = timeoutOf('getSync', opts);
-    if (this.local !== null && this.localPos === this.localEnd && this.localEnd < this.prefetch >> 2) {
+    if (this.prefetched !== null && this.prefetched.ranDryShort) {
       // H7: the last refill was short, so this thread keeps pace with the producers and would
       // take a value or two per visit, each visit a cache-line transfer that also slows the
       // producer (lockstep, sab-design.md 2.3). Wait a moment so that the next visit takes a run.
@@ -482,8 +481,8 @@ export class SharedChan<T = number> extends ChanFacade<T> {
   /** Pass 1 of a get: older parked gets of this thread first (H1), then this one. */
   tryGet(): T | undefined | NotReady {
     if (this.getq.length > 0 && !this.serveGets()) return NOT_READY;
-    if (this.local !== null) {
-      const r = this.takeLocal();
+    if (this.prefetched !== null) {
+      const r = this.takePrefetched();
       if (r !== OFF) {
         if (this.putq.length > 0) this.servePuts(); // a refill may have made room
         return r as T | undefined | NotReady;
@@ -611,11 +610,9 @@ export class SharedChan<T = number> extends ChanFacade<T> {
    */
   private takeManyNow(dst: NumericArray): number | NotReady {
     let n = 0;
-    if (this.local !== null) {
-      n = Math.min(this.localEnd - this.localPos, dst.length);
-      for (let i = 0; i < n; i++) dst[i] = this.local[this.localPos + i]!;
-      this.localPos += n;
-      if (this.localPos === this.localEnd && this.prefetch === 0) this.resetLocal();
+    if (this.prefetched !== null) {
+      n = this.prefetched.drainInto(dst, dst.length);
+      if (this.prefetched.off) this.prefetched = null;
       if (n === dst.length) return n;
     }
     const k = this.numbers!.takeMany(dst, n, dst.length - n);
@@ -623,35 +620,11 @@ export class SharedChan<T = number> extends ChanFacade<T> {
     return this.ring.drained() ? 0 : NOT_READY;
   }
 
-  /**
-   * The next prefetched value (H7), refilling the empty buffer with one bulk take from the
-   * ring: the value, `undefined` when closed and drained, NOT_READY when the ring is empty, or
-   * OFF when prefetch is off and the buffer has run empty (`local` is then null).
-   */
-  private takeLocal(): number | undefined | NotReady | typeof OFF {
-    if (this.localPos === this.localEnd && !this.refill()) {
-      if (this.local === null) return OFF;
-      return this.ring.drained() ? undefined : NOT_READY;
-    }
-    return this.local![this.localPos++]!;
-  }
-
-  /** Refills the empty local buffer from the ring. @returns true when it holds values now. */
-  private refill(): boolean {
-    if (this.local!.length !== this.prefetch) {
-      this.resetLocal();
-      if (this.local === null) return false;
-    }
-    const k = this.numbers!.takeMany(this.local!, 0, this.prefetch);
-    this.localPos = 0;
-    this.localEnd = k;
-    return k > 0;
-  }
-
-  /** An empty local buffer of the current prefetch size, or none when prefetch is off. */
-  private resetLocal(): void {
-    this.local = this.prefetch > 0 ? new Float64Array(this.prefetch) : null;
-    this.localPos = this.localEnd = 0;
+  /** The next prefetched value (H7), or OFF once prefetch is off and nothing is held. */
+  private takePrefetched(): number | undefined | NotReady | typeof OFF {
+    const r = this.prefetched!.take();
+    if (r === OFF) this.prefetched = null;
+    return r;
   }
 
   /**
@@ -755,7 +728,7 @@ export class SharedChan<T = number> extends ChanFacade<T> {
         const n = this.takeManyNow(w.dst);
         if (n === NOT_READY) return false;
         result = n;
-      } else if (this.local !== null && (result = this.takeLocal()) !== OFF) {
+      } else if (this.prefetched !== null && (result = this.takePrefetched()) !== OFF) {
         if (result === NOT_READY) return this.notNow(w, twoPhase);
       } else {
         let took: number;
