@@ -6,7 +6,7 @@
  * is delivered only by the arm that completed.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { chan, select, selectSync, sharedChan } from '../../src/index.js';
+import { chan, select, selectSync, sharedChan, type SharedChan } from '../../src/index.js';
 import { get, put, untilRegistered, useSelectors } from './workers/selector-client.js';
 import { rng, settles } from '../helpers/async.js';
 import { Peer } from './peer.js';
@@ -57,48 +57,50 @@ describe('select with a put arm on a shared rendezvous channel', () => {
     expect(await settles(s, 'the select')).toEqual([false, r]);
   });
 
-  test('exactly once under a race: a worker takes from the rendezvous while other arms fire', async () => {
-    const r = sharedChan({ type: 'f64', capacity: 0 });
-    const taker = new Peer();
-    try {
-      // The taker spins in getSync (awake, so it takes an exposed value within a microsecond
-      // or so), while this thread offers to b a few microseconds after each select parked:
-      // the two ways to complete the select race each other on the value.
-      const taken = taker.call<number[]>('drain', r, { value: 1_000_000 });
-      const rand = rng(42);
-      const b = chan<number>(64);
-      const viaR: number[] = [];
-      const viaB: number[] = [];
-      let fed = 0;
-      for (let i = 0; i < 2000; i++) {
-        const s = select([[r, i], b]);
-        const until = performance.now() + rand() * 0.004; // 0-4 µs
-        while (performance.now() < until);
-        b.offer(1000 + fed++);
-        const [value, from] = await settles(s, `select ${i}`);
-        if (from === r) {
-          expect(value).toBe(true);
-          viaR.push(i);
-        } else {
-          viaB.push(value as number);
+  for (const kind of ['f64', 'json'] as const) {
+    test(`exactly once under a race (${kind}): a worker takes from the rendezvous while other arms fire`, async () => {
+      const r = kind === 'f64' ? sharedChan({ type: 'f64', capacity: 0 }) : (sharedChan<number>({ capacity: 0 }) as unknown as SharedChan);
+      const taker = new Peer();
+      try {
+        // The taker spins in getSync (awake, so it takes an exposed value within a microsecond
+        // or so), while this thread offers to b a few microseconds after each select parked:
+        // the two ways to complete the select race each other on the value.
+        const taken = taker.call<number[]>('drain', r, { value: 1_000_000 });
+        const rand = rng(42);
+        const b = chan<number>(64);
+        const viaR: number[] = [];
+        const viaB: number[] = [];
+        let fed = 0;
+        for (let i = 0; i < 2000; i++) {
+          const s = select([[r, i], b]);
+          const until = performance.now() + rand() * 0.004; // 0-4 µs
+          while (performance.now() < until);
+          b.offer(1000 + fed++);
+          const [value, from] = await settles(s, `select ${i}`);
+          if (from === r) {
+            expect(value).toBe(true);
+            viaR.push(i);
+          } else {
+            viaB.push(value as number);
+          }
         }
+        await turns(10);
+        r.close();
+        const got = await settles(taken, 'the taker');
+        // Every value the worker got is one whose select completed through r, and vice versa.
+        expect(got).toEqual(viaR);
+        // Every value put into b was taken by exactly one select or is still in b.
+        const left: number[] = [];
+        for (let v = b.poll(); v !== undefined; v = b.poll()) left.push(v);
+        expect([...viaB, ...left].sort((x, y) => x - y)).toEqual(Array.from({ length: fed }, (_, k) => 1000 + k));
+        expect(viaR.length + viaB.length).toBe(2000);
+        expect(viaR.length).toBeGreaterThan(0);
+        expect(viaB.length).toBeGreaterThan(0);
+      } finally {
+        await taker.terminate();
       }
-      await turns(10);
-      r.close();
-      const got = await settles(taken, 'the taker');
-      // Every value the worker got is one whose select completed through r, and vice versa.
-      expect(got).toEqual(viaR);
-      // Every value put into b was taken by exactly one select or is still in b.
-      const left: number[] = [];
-      for (let v = b.poll(); v !== undefined; v = b.poll()) left.push(v);
-      expect([...viaB, ...left].sort((x, y) => x - y)).toEqual(Array.from({ length: fed }, (_, k) => 1000 + k));
-      expect(viaR.length + viaB.length).toBe(2000);
-      expect(viaR.length).toBeGreaterThan(0);
-      expect(viaB.length).toBeGreaterThan(0);
-    } finally {
-      await taker.terminate();
-    }
-  }, 30_000);
+    }, 30_000);
+  }
 
   test('bad input: two rendezvous put arms in one select or selectSync are TypeErrors', () => {
     const r1 = sharedChan({ type: 'f64', capacity: 0 });
