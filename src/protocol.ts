@@ -146,7 +146,7 @@ export interface WaitOptions {
  * A channel, as users see it. `undefined` is the closed marker and can never be put.
  * Every flavor implements this interface with the same semantics (API.md section 2).
  */
-export interface Chan<T> extends AsyncIterable<T> {
+export interface Chan<T> extends AsyncIterable<T>, ChainOps<T> {
   /**
    * Puts a value, waiting for buffer space or a getter.
    * **Cancel safety** If `signal` aborts first, the value is never delivered.
@@ -175,8 +175,13 @@ export interface Chan<T> extends AsyncIterable<T> {
    * everything sent before the failure has been yielded.
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<T>;
+}
 
-  // ---- combinators (src/ops/; each method is the free function of the same name) ---------
+/**
+ * The combinators as methods of every channel (src/ops/; each method is the free function of
+ * the same name). Part of `Chan<T>`; select/facade.ts installs them on every flavor.
+ */
+export interface ChainOps<T> {
 
   /**
    * Emits `f(v)` for every value (with `flatten: true`, `f` returns an iterable whose items

@@ -3,6 +3,7 @@
  * so that the in-thread core never grows a dependency on the cross-thread flavor, and the
  * combinators work on any flavor through the port protocol alone.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,3 +70,28 @@ test('src/ layers import only what DESIGN.md allows, and nothing at runtime from
   expect(checked).toBeGreaterThan(15); // the parser does see the imports
   expect(violations).toEqual([]);
 });
+
+/**
+ * The combinators make an import cycle (facade -> ops -> core/chan -> facade-base). It is
+ * safe only because facade.ts loads the class (facade-base.ts) before ops: then a program may
+ * enter the module graph at any module and still find every channel class and its methods.
+ * Each entry runs in a fresh process (a module graph is evaluated once per process).
+ */
+test('any src module can be the first one loaded: no class is used before it is defined', () => {
+  const entries = ['shared/create.ts', 'core/chan.ts', 'select/select.ts', 'ops/index.ts', 'shared/pool/parallel-pipe.ts', 'select/facade-base.ts'];
+  const script = entries
+    .map((e) => `await import(${JSON.stringify(new URL(e, new URL('../../src/', import.meta.url)).href)});`)
+    .join('\n');
+  for (const [i] of entries.entries()) {
+    // Entry i first, then the others (so that a chain method can be called on both flavors).
+    const order = [script.split('\n')[i], ...script.split('\n').filter((_, k) => k !== i)].join('\n');
+    const probe = `${order}
+const { chan } = await import(${JSON.stringify(new URL('../../src/core/chan.ts', import.meta.url).href)});
+const { sharedChan } = await import(${JSON.stringify(new URL('../../src/shared/create.ts', import.meta.url).href)});
+const c = chan(2); c.offer(1); c.close();
+const s = sharedChan({ type: 'f64', capacity: 2 }); s.offer(2); s.close();
+console.log(JSON.stringify([await c.map((x) => x + 1).collect(), await s.map((x) => x + 1).collect()]));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { encoding: 'utf8', cwd: fileURLToPath(new URL('../../', import.meta.url)) });
+    expect(`${r.stdout}${r.stderr}`.trim(), `entering at ${entries[i]}`).toBe('[[2],[3]]');
+  }
+}, 60_000);

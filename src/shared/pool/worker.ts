@@ -27,9 +27,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { describe } from '../../errors.js';
-// The public index, as any user's worker would: its import order is the one that evaluates
-// the Chan facade before the channel classes that extend it (entering the module graph at
-// shared/create.js instead can meet an import cycle half-way).
+// The public index, as any user's worker would.
 import { attach } from '../../index.js';
 import {
   RESULT_WORDS,
