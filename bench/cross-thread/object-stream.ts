@@ -1,13 +1,13 @@
 /**
  * Main-thread consumers of the objects scenario: a sabchan object channel (JSON or struct
  * codec; `await get()` or `getSync()`) and a MessagePort (structured clone, counted in a
- * `message` listener). Each tallies count and the sum of ids, and checks every object's
- * values, so a transport that garbles a message fails its row.
+ * `message` listener by ./port-stream.ts). Each tallies count and the sum of ids, and checks
+ * every object's values, so a transport that garbles a message fails its row.
  */
-import { MessageChannel } from 'node:worker_threads';
 import type { Tally } from '../adapters/adapter.js';
 import { sharedChan, structCodec, type SharedChan } from '../../src/index.js';
 import type { Item, ObjectStreamData } from '../workers/stream-objects.js';
+import { openPort } from './port-stream.js';
 import type { OpenStream } from './stream.js';
 
 const WORKER = new URL('../workers/stream-objects.ts', import.meta.url);
@@ -53,27 +53,7 @@ function consumeSync(ch: SharedChan<Item>, n: number): Tally {
   return tally;
 }
 
+/** MessagePort (structured clone) to the same worker, each object checked the same way. */
 export function openObjectPort(): OpenStream {
-  return async (host, n) => {
-    const { port1, port2 } = new MessageChannel();
-    const data: ObjectStreamData = { ctl: host.ctl, n, batch: 1, port: port2 };
-    await host.start(WORKER, data, [port2]);
-    let tally: Tally = { count: 0, sum: 0 };
-    let expected = 0;
-    let done: (t: Tally) => void = () => {};
-    port1.on('message', (item: Item) => {
-      check(item, tally);
-      if (tally.count >= expected) done(tally);
-    });
-    return {
-      consume(count) {
-        tally = { count: 0, sum: 0 };
-        expected = count;
-        return new Promise<Tally>((resolve) => {
-          done = resolve;
-        });
-      },
-      close: () => port1.close(),
-    };
-  };
+  return openPort<Item>(WORKER, check);
 }
