@@ -119,11 +119,6 @@ export interface Port<T = unknown> {
   withdrawGet(waiter: GetWaiter<T>): boolean;
   withdrawPut(waiter: PutWaiter<T>): boolean;
   /**
-   * False when this port cannot take part in a select as a put arm yet (a cross-thread
-   * rendezvous needs a two-phase claim); `select` then refuses such an arm up front.
-   */
-  readonly selectablePut: boolean;
-  /**
    * True when a select put arm on this port needs the two-phase commit of P8 (a cross-thread
    * rendezvous: the value waits in shared memory, where another thread may take it). A select
    * may have at most one such arm.

@@ -38,7 +38,6 @@ import { WaitQueue } from '../internal/waitq.js';
 
 
 export class Channel<T> extends ChanFacade<T> {
-  readonly selectablePut = true;
   /** Storage, or null for an unbuffered (rendezvous) channel. */
   private readonly buffer: Buffer<T> | null;
   /** Parked gets, oldest first (C1, C2). */

@@ -64,7 +64,6 @@ export function poll<T>(port: Port<T>): T | undefined {
 /** The Chan API on top of a flavor's port protocol. */
 export abstract class ChanFacade<T> implements Chan<T>, Port<T> {
   readonly [PORT] = true as const;
-  abstract readonly selectablePut: boolean;
   abstract readonly closed: boolean;
   abstract close(): void;
   abstract tryGet(): T | undefined | NotReady;

@@ -81,10 +81,18 @@ export function select(ops: ReadonlyArray<SelectArm>, opts?: SelectOptions): Pro
   if (n === 0 && !hasDefault) {
     throw new TypeError('select: no arms and no default: nothing could ever complete');
   }
-  twoPhaseArms = 0;
+  let twoPhaseArms = 0;
   for (let i = 0; i < n; i++) {
     const arm = ops[i];
-    if (arm == null || (arm as Branded)[PORT] !== true) validatePutArm(arm, i);
+    if (arm == null || (arm as Branded)[PORT] !== true) {
+      // L4: a select may have one put arm on a two-phase port (P8).
+      if (validatePutArm(arm, i) && ++twoPhaseArms > 1) {
+        throw new TypeError(
+          `select: arm ${i} is a second put arm on a cross-thread rendezvous channel (capacity 0); a select may have one ` +
+            '(its value waits where another thread may take it, so it completes in two phases); give the others a capacity',
+        );
+      }
+    }
   }
   if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
 
@@ -141,11 +149,11 @@ export function select(ops: ReadonlyArray<SelectArm>, opts?: SelectOptions): Pro
   return new SelectOp(ops, signal).park(priority ? null : order);
 }
 
-/** Put arms on two-phase ports (P8) met by the current pass 0: at most one per select. */
-let twoPhaseArms = 0;
-
-/** Pass 0 for an arm that is not a channel: it must be a `[channel, value]` put arm. */
-function validatePutArm(arm: unknown, i: number): void {
+/**
+ * Pass 0 for an arm that is not a channel: it must be a `[channel, value]` put arm.
+ * @returns true when its port commits put arms in two phases (P8).
+ */
+function validatePutArm(arm: unknown, i: number): boolean {
   if (Array.isArray(arm)) {
     if (arm.length !== 2 || !isPort(arm[0])) {
       throw new TypeError(
@@ -154,22 +162,7 @@ function validatePutArm(arm: unknown, i: number): void {
       );
     }
     (arm[0] as Port).checkPut(arm[1], `select: arm ${i}`);
-    if ((arm[0] as Port).twoPhasePut === true) {
-      twoPhaseArms++;
-      if (twoPhaseArms > 1) {
-        throw new TypeError(
-          `select: arm ${i} is a second put arm on a cross-thread rendezvous channel (capacity 0); a select may have one ` +
-            '(its value waits where another thread may take it, so it completes in two phases); give the others a capacity',
-        );
-      }
-    }
-    if (!(arm[0] as Port).selectablePut) {
-      throw new TypeError(
-        `select: arm ${i} puts to a cross-thread rendezvous channel (capacity 0), which select cannot do yet; ` +
-          'give the channel a capacity, or use put()',
-      );
-    }
-    return;
+    return (arm[0] as Port).twoPhasePut === true;
   }
   throw new TypeError(`select: arm ${i} must be a channel (get) or a [channel, value] pair (put), got ${describe(arm)}`);
 }
@@ -334,7 +327,8 @@ class PutArm implements PutWaiter {
     (this.chan as unknown as Port).parkPut(this);
   }
   withdraw(): void {
-    // Always succeeds: ports that could refuse (selectablePut false) are refused in pass 0.
+    // False only for a two-phase arm whose value a taker has (P6); every path that gets here
+    // with such an arm claimed first (L4), so by then nothing is left to withdraw.
     (this.chan as unknown as Port).withdrawPut(this);
   }
   completePut(ok: boolean, late: boolean): void {

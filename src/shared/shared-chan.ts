@@ -97,8 +97,6 @@ export class SharedChan<T = number> extends ChanFacade<T> {
   readonly capacity: number;
   /** What a put does when the channel is full. */
   readonly policy: Policy;
-  /** Every shared channel can be a select put arm (a rendezvous one with a two-phase commit). */
-  readonly selectablePut = true;
   /**
    * A rendezvous: a select put arm's value waits in the ring, where another thread may take
    * it at any moment, so the select commits in two phases (protocol.ts P8).
