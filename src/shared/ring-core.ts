@@ -9,7 +9,8 @@
  *   copy      it copies with plain typed-array stores or loads;
  *   commit    it waits until its side's tail reaches the start of its reservation (parties of
  *             one side commit in reservation order), then moves the tail to start + length
- *             (a producer by CAS from start, a consumer by a store: see R5).
+ *             (a producer by CAS from start; a consumer by CAS from start, or by a store once
+ *             its turn came: see R5).
  *
  * Invariants (positions are 31-bit and wrap; "a <= b" means (b - a) mod 2^31 < 2^30):
  *   R1  consTail <= consHead <= prodTail <= prodHead(pos) <= consTail + size, where size is
@@ -164,8 +165,11 @@ export abstract class RingCore {
         if (!awaitTurn(w, tailIdx, at)) return false;
       }
     } else {
-      if (Atomics.load(w, tailIdx) !== at && !awaitTurn(w, tailIdx, at)) return true; // R6
-      Atomics.store(w, tailIdx, end);
+      // One CAS when it is our turn (the common case) instead of a load and a store.
+      if (Atomics.compareExchange(w, tailIdx, at, end) !== at) {
+        if (!awaitTurn(w, tailIdx, at)) return true; // R6
+        Atomics.store(w, tailIdx, end);
+      }
     }
     // Same-side parties asleep for their turn (their word shares the tail's cache line, which
     // this commit just wrote, so the load is nearly free).

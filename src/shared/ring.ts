@@ -34,11 +34,25 @@ export class NumericRing extends RingCore {
   private readonly mask: number;
   /** The single value read by the last successful `takeOne`. */
   value = 0;
+  /**
+   * Where this thread expects PROD_HEAD / CONS_HEAD to be: the end of its own last
+   * reservation. A reservation CASes from the guess instead of loading the head first (~5 ns
+   * per operation here, where an Atomics.load is a call): a wrong guess only fails the CAS,
+   * which returns the real word to decide again with. A guess is never ahead of its head, so
+   * it can only over-estimate what is free or available (the CAS then fails), never invent
+   * "full" or "empty"; only the close flag in PROD_HEAD is not in the guess, so a producer
+   * loads the head before it answers "full". While the guess is right nobody else moved that
+   * head since this thread's last reservation; the cached tails are bounded by checkLap.
+   */
+  private prodHeadGuess: number;
+  private consHeadGuess: number;
   constructor(words: Int32Array, lane: Lane) {
     super(words);
     this.lane = lane;
     this.capacity = Math.max(words[IDX_CAPACITY]!, 1);
     this.mask = words[IDX_SLOTS]! - 1;
+    this.prodHeadGuess = Atomics.load(words, IDX_PROD_HEAD);
+    this.consHeadGuess = Atomics.load(words, IDX_CONS_HEAD);
   }
 
   // ---- producer side ------------------------------------------------------------------------
@@ -50,23 +64,37 @@ export class NumericRing extends RingCore {
   private reservePut(max: number): number {
     const w = this.words;
     this.checkLap();
+    let headWord = this.prodHeadGuess;
     for (;;) {
-      const headWord = Atomics.load(w, IDX_PROD_HEAD);
       if ((headWord & FLAG_CLOSED) !== 0) return CLOSED;
       let used = distance(this.consTailSeen, headWord);
       if (this.capacity - used < max) {
+        // "Full" from the guess is exact (the real head is no further behind the tail), but
+        // the guess lacks a close's flag: confirm the head word before answering 0.
+        const fresh = Atomics.load(w, IDX_PROD_HEAD);
+        if (fresh !== headWord) {
+          headWord = fresh;
+          continue;
+        }
         this.consTailSeen = Atomics.load(w, IDX_CONS_TAIL);
         used = distance(this.consTailSeen, headWord);
         // More than a ring's worth "used" only means headWord is older than the tail just
         // loaded (others moved both since): read the head again.
-        if (used > this.capacity) continue;
+        if (used > this.capacity) {
+          headWord = Atomics.load(w, IDX_PROD_HEAD);
+          continue;
+        }
         if (used === this.capacity) return 0;
       }
       const k = Math.min(max, this.capacity - used);
-      if (Atomics.compareExchange(w, IDX_PROD_HEAD, headWord, (headWord + k) & POSITION_MASK) === headWord) {
+      const end = (headWord + k) & POSITION_MASK;
+      const seen = Atomics.compareExchange(w, IDX_PROD_HEAD, headWord, end);
+      if (seen === headWord) {
         this.reservedAt = headWord;
+        this.prodHeadGuess = end;
         return k;
       }
+      headWord = seen; // another producer moved it, or a close set its flag: decide again
     }
   }
 
@@ -120,22 +148,31 @@ export class NumericRing extends RingCore {
   private reserveTake(max: number): number {
     const w = this.words;
     this.checkLap();
+    let head = this.consHeadGuess;
     for (;;) {
-      const head = Atomics.load(w, IDX_CONS_HEAD);
       let available = distance(head, this.prodTailSeen);
       // The cached tail may be behind the head (other consumers, a sliding producer or a
       // withdrawn rendezvous moved it): then "available" wraps to more than a ring's worth.
       if (available < max || available > this.capacity) {
+        // A guess is never ahead of the real head (heads only move forward), so "empty" from
+        // the guess is exact: then the real head has reached the tail too.
         this.prodTailSeen = Atomics.load(w, IDX_PROD_TAIL);
         available = distance(head, this.prodTailSeen);
-        if (available > this.capacity) continue; // the head we read is older than that tail
+        if (available > this.capacity) {
+          head = Atomics.load(w, IDX_CONS_HEAD); // the head we read is older than that tail
+          continue;
+        }
         if (available === 0) return 0;
       }
       const k = Math.min(max, available);
-      if (Atomics.compareExchange(w, IDX_CONS_HEAD, head, (head + k) & POSITION_MASK) === head) {
+      const end = (head + k) & POSITION_MASK;
+      const seen = Atomics.compareExchange(w, IDX_CONS_HEAD, head, end);
+      if (seen === head) {
         this.reservedAt = head;
+        this.consHeadGuess = end;
         return k;
       }
+      head = seen;
     }
   }
 
