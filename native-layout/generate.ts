@@ -55,6 +55,9 @@ const WRITERS: Record<string, { by: string; how: string }> = {
   STATE: { by: 'a supervisor (8.5)', how: 'atomic OR of STATE_* bits; never cleared' },
   CLOSE_REASON: { by: 'a closer', how: 'CAS 0 → reason, before bit 31 of PROD_HEAD' },
   EXIT_CODE: { by: 'a supervisor (8.5)', how: 'CAS 0 → FLAG_EXIT_CODE | code, before CLOSE_REASON' },
+  SPSC_PRODUCER: { by: 'the first thread to put on an SPSC channel (5.8)', how: 'CAS 0 → its token; never changed after' },
+  SPSC_CONSUMER: { by: 'the first thread to get from an SPSC channel (5.8)', how: 'CAS 0 → its token; never changed after' },
+  SPSC_TOKENS: { by: 'a thread claiming a side of an SPSC channel (5.8)', how: 'atomic add 1; the result is its token' },
   LAP: { by: 'the producer whose commit crosses a multiple of 2^LAP_SHIFT', how: 'atomic add 1, before that PROD_TAIL store' },
 };
 

@@ -107,8 +107,17 @@
  */
 #define SABCHAN_FEATURE_SEALED_COMMIT      2u
 
+/*
+ * REQUIRED_FEATURES bit: a single-producer single-consumer channel (SPEC.md 5.8). One thread puts
+ * and one thread gets, each recorded in SPSC_PRODUCER / SPSC_CONSUMER; the producer commits by CAS
+ * on PROD_TAIL without reserving on PROD_HEAD, the consumer by a store on CONS_TAIL without
+ * reserving on CONS_HEAD (both heads keep their start position), and a close seals PROD_TAIL at
+ * once. A party that reserved on the heads would break that protocol.
+ */
+#define SABCHAN_FEATURE_SPSC               4u
+
 /* The REQUIRED_FEATURES bits this version implements. */
-#define SABCHAN_KNOWN_REQUIRED_FEATURES    3u
+#define SABCHAN_KNOWN_REQUIRED_FEATURES    7u
 
 /*
  * Object channels: the largest payload one message may have, in bytes (at most the data region
@@ -230,7 +239,22 @@
 #define SABCHAN_IDX_EXIT_CODE              195u
 #define SABCHAN_OFF_EXIT_CODE              780u
 
-/* words 196-223 reserved (zero). */
+/*
+ * SPSC channels (FEATURE_SPSC): the token of the thread that puts, 0 until the first put. Set
+ * once, by CAS from 0, with a token from SPSC_TOKENS; a put from any other thread is refused.
+ */
+#define SABCHAN_IDX_SPSC_PRODUCER          196u
+#define SABCHAN_OFF_SPSC_PRODUCER          784u
+
+/* SPSC channels: the token of the thread that gets, as SPSC_PRODUCER. */
+#define SABCHAN_IDX_SPSC_CONSUMER          197u
+#define SABCHAN_OFF_SPSC_CONSUMER          788u
+
+/* SPSC channels: the last token handed out (atomic add 1 per thread that claims a side). */
+#define SABCHAN_IDX_SPSC_TOKENS            198u
+#define SABCHAN_OFF_SPSC_TOKENS            792u
+
+/* words 199-223 reserved (zero). */
 
 /* ---- block H (bytes 896-1023): message permits of object channels. */
 /*
@@ -414,7 +438,10 @@ typedef struct sabchan_header {
   int32_t close_reason;              /* word 193, byte 772 */
   int32_t lap;                       /* word 194, byte 776 */
   int32_t exit_code;                 /* word 195, byte 780 */
-  int32_t reserved_196_223[28];      /* words 196-223, bytes 784-895 */
+  int32_t spsc_producer;             /* word 196, byte 784 */
+  int32_t spsc_consumer;             /* word 197, byte 788 */
+  int32_t spsc_tokens;               /* word 198, byte 792 */
+  int32_t reserved_199_223[25];      /* words 199-223, bytes 796-895 */
   /* block H: bytes 896-1023 */
   int32_t msg_free;                  /* word 224, byte 896 */
   int32_t reserved_225_255[31];      /* words 225-255, bytes 900-1023 */

@@ -64,6 +64,14 @@ export class AttachError extends Error {
   override name = 'AttachError';
 }
 
+/**
+ * A put or get on a single-producer single-consumer channel (`spsc: true`) from a thread that
+ * is not its producer or consumer. Nothing was transferred.
+ */
+export class SpscOwnerError extends Error {
+  override name = 'SpscOwnerError';
+}
+
 /** Validates a `{ timeout }` option of a sync call: a number >= 0 (ms) or absent. */
 export function timeoutOf(where: string, opts: unknown): number | undefined {
   if (opts === undefined || opts === null) return undefined;

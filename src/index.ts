@@ -22,7 +22,7 @@ export type { CloseReason } from './shared/repair.js';
 export type { NumericArray } from './shared/bulk-ops.js';
 export type { SharedChanHandle, Policy } from './shared/handle.js';
 export type { LaneType } from './shared/layout.js';
-export { TimeoutError, AttachError } from './errors.js';
+export { TimeoutError, AttachError, SpscOwnerError } from './errors.js';
 export { jsonCodec, utf8Codec, bytesCodec, structCodec } from './codec/index.js';
 export type { Codec, CodecOption, StructCodec, StructCodecOptions, StructFieldLayout, StructFieldType, StructSchema, StructValue } from './codec/index.js';
 

@@ -9,10 +9,13 @@ const WORKER = new URL('../workers/stream-sabchan.ts', import.meta.url);
 /** How the main thread receives: the Promise forms or the blocking sync forms. */
 export type ReceiveMode = 'await' | 'sync';
 
-/** `prefetch`: the main thread's `setPrefetch(n)` (0: off, the default). */
-export function openSabchan(capacity: number, mode: ReceiveMode, prefetch = 0): OpenStream {
+/**
+ * `prefetch`: the main thread's `setPrefetch(n)` (0: off, the default). `spsc`: a
+ * single-producer single-consumer channel (the worker puts, this thread gets).
+ */
+export function openSabchan(capacity: number, mode: ReceiveMode, prefetch = 0, spsc = false): OpenStream {
   return async (host, n, batch) => {
-    const ch = sharedChan({ type: 'f64', capacity }).setPrefetch(prefetch);
+    const ch = sharedChan({ type: 'f64', capacity, spsc }).setPrefetch(prefetch);
     const data: SabchanStreamData = { ctl: host.ctl, n, batch, handle: ch.handle };
     await host.start(WORKER, data);
     const consume = batch === 1 ? singles[mode] : batches[mode];

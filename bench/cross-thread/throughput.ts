@@ -38,6 +38,12 @@ function sabchanRow(key: string, label: string, mode: 'await' | 'sync', prefetch
   return { key, label, open: openSabchan(CAPACITY, mode, prefetch) };
 }
 
+const SPSC_NOTE = 'a single-producer single-consumer channel, `sharedChan({ type, capacity, spsc: true })`: the worker is its only producer and the main thread its only consumer, so each value costs one atomic read-modify-write per side instead of four (README, "Across threads").';
+
+function spscRow(key: string, label: string, mode: 'await' | 'sync', note?: string): StreamRow {
+  return { key, label, open: openSabchan(CAPACITY, mode, 0, true), ...(note === undefined ? {} : { note }) };
+}
+
 /**
  * The prefetch rows' `setPrefetch(n)`. 64 values per ring visit bring the ring's cost (one
  * reservation and one commit, ~35 ns) under 1 ns per value when the consumer lags and takes
@@ -62,6 +68,8 @@ const single: ThroughputScenario = {
       note: `the main thread calls \`ch.setPrefetch(${PREFETCH})\` first: each visit to the ring takes up to ${PREFETCH} values at once (one reservation, one commit) into a thread-local buffer, which serves the single gets until it runs empty. Opt-in: a dedicated consumer only (README, "Across threads").`,
     },
     sabchanRow('prefetch-getSync', `sabchan prefetch: \`getSync()\`, \`setPrefetch(${PREFETCH})\``, 'sync', PREFETCH),
+    spscRow('spsc-get', 'sabchan spsc: `await get()`', 'await', SPSC_NOTE),
+    spscRow('spsc-getSync', 'sabchan spsc: `getSync()`', 'sync'),
     {
       key: 'port',
       label: 'MessagePort',
@@ -83,6 +91,9 @@ const single: ThroughputScenario = {
     target(r, 'prefetch-get', 'port', 10),
     target(r, 'prefetch-get', 'ringbuf', 1),
     target(r, 'prefetch-getSync', 'ringbuf', 2),
+    target(r, 'spsc-get', 'port', 10),
+    target(r, 'spsc-get', 'ringbuf', 1),
+    target(r, 'spsc-getSync', 'ringbuf', 2),
   ],
 };
 
@@ -96,6 +107,8 @@ const batch: ThroughputScenario = {
   rows: [
     sabchanRow('sabchan-getMany', 'sabchan `await getMany()`', 'await'),
     sabchanRow('sabchan-getManySync', 'sabchan `getManySync()`', 'sync'),
+    spscRow('spsc-getMany', 'sabchan spsc: `await getMany()`', 'await', SPSC_NOTE),
+    spscRow('spsc-getManySync', 'sabchan spsc: `getManySync()`', 'sync'),
     {
       key: 'port',
       label: `MessagePort Float64Array(${BATCH})`,
@@ -115,6 +128,10 @@ const batch: ThroughputScenario = {
     target(r, 'sabchan-getManySync', 'port', 5),
     target(r, 'sabchan-getMany', 'ringbuf', 1.2),
     target(r, 'sabchan-getManySync', 'ringbuf', 1.2),
+    target(r, 'spsc-getMany', 'port', 5),
+    target(r, 'spsc-getManySync', 'port', 5),
+    target(r, 'spsc-getMany', 'ringbuf', 1.2),
+    target(r, 'spsc-getManySync', 'ringbuf', 1.2),
   ],
 };
 

@@ -30,6 +30,14 @@ export interface NumericChanOptions {
   capacity: number;
   /** What a put does when the channel is full (default 'block'). */
   policy?: Policy;
+  /**
+   * One producer thread and one consumer thread (default false). The thread that puts first
+   * becomes the only one that may put, the thread that gets first the only one that may get;
+   * another thread's put or get throws. In exchange each value costs one atomic
+   * read-modify-write instead of four (SPEC.md 5.8). Needs a capacity, and policy 'block' or
+   * 'dropping' (a sliding put would take values, as a second consumer).
+   */
+  spsc?: boolean;
 }
 
 /** A channel of objects, each message encoded by a codec into a byte ring. */
@@ -119,9 +127,20 @@ export function sharedChan(options: SharedChanOptions): SharedChan<any> {
     if (!Object.hasOwn(LANES, type as string)) {
       throw new RangeError(`sharedChan: type must be one of ${Object.keys(LANES).join(', ')}, got ${describe(type)}`);
     }
-    return attach(handleOf(createNumericBuffer(type, capacity, policy, start), ownTable().buffer));
+    const spsc = (options as NumericChanOptions).spsc ?? false;
+    if (typeof spsc !== 'boolean') throw new TypeError(`sharedChan: spsc must be true or false, got ${describe(spsc)}`);
+    if (spsc && capacity === 0) {
+      throw new RangeError('sharedChan: a single-producer single-consumer channel (spsc) needs a capacity: a rendezvous hands each value over with a reservation the producer can take back');
+    }
+    if (spsc && policy === 'sliding') {
+      throw new RangeError("sharedChan: a single-producer single-consumer channel (spsc) cannot use policy 'sliding': a sliding put takes the oldest value, as a second consumer would; use 'dropping' or 'block'");
+    }
+    return attach(handleOf(createNumericBuffer(type, capacity, policy, start, spsc), ownTable().buffer));
   }
   const o = options as ObjectChanOptions<unknown>;
+  if ('spsc' in o && (o as { spsc?: unknown }).spsc !== undefined && (o as { spsc?: unknown }).spsc !== false) {
+    throw new TypeError('sharedChan: spsc is for channels of numbers (give a type); an object channel is always multi-producer multi-consumer');
+  }
   const codec = resolveCodec(o.codec);
   const nameBytes = new TextEncoder().encode(codec.name).length;
   if (nameBytes > MAX_CODEC_NAME_BYTES || codec.name.includes('\0')) {

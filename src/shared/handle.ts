@@ -17,6 +17,7 @@ import {
   IDX_CAPACITY,
   IDX_CHANNEL_ID,
   IDX_CHANNEL_ID_2,
+  FEATURE_SPSC,
   IDX_REQUIRED_FEATURES,
   FEATURE_SEALED_COMMIT,
   KNOWN_REQUIRED_FEATURES,
@@ -85,6 +86,8 @@ export interface ChannelConfig {
   readonly maxMessageBytes: number;
   /** Object channels: the name of the codec the channel was created with ('' for numeric). */
   readonly codecName: string;
+  /** One producer thread and one consumer thread (FEATURE_SPSC, SPEC.md 5.8). */
+  readonly spsc: boolean;
 }
 
 /** Object channel buffer parameters, already validated. */
@@ -98,12 +101,13 @@ export interface ObjectBufferSpec {
 }
 
 /** Allocates and initialises a numeric channel buffer. Arguments are already validated. */
-export function createNumericBuffer(type: LaneType, capacity: number, policy: Policy, startPosition = 0): SharedArrayBuffer {
+export function createNumericBuffer(type: LaneType, capacity: number, policy: Policy, startPosition = 0, spsc = false): SharedArrayBuffer {
   const slots = nextPowerOfTwo(Math.max(capacity, 1));
   const slotBytes = LANES[type].bytes;
   const buffer = new SharedArrayBuffer(bufferBytes(slots, slotBytes));
   const w = initHeader(buffer, KIND_NUMERIC, slots, slotBytes, capacity, policy, startPosition);
   w[IDX_LANE] = LANES[type].code;
+  if (spsc) w[IDX_REQUIRED_FEATURES]! |= FEATURE_SPSC;
   // MAGIC last: a buffer is recognisable only once the rest of the header is in place.
   Atomics.store(w, IDX_MAGIC, MAGIC);
   return buffer;
@@ -218,7 +222,9 @@ export function readConfig(handle: unknown): { buffer: SharedArrayBuffer; config
     if (!(capacity >= 0 && capacity <= slots)) corrupt(`capacity ${capacity} for ${slots} slots`);
     if (w[IDX_SLOT_BYTES] !== LANES[type].bytes) corrupt(`slot size ${w[IDX_SLOT_BYTES]} for ${type}`);
     if (buffer.byteLength !== bufferBytes(slots, LANES[type].bytes)) corrupt(`buffer of ${buffer.byteLength} bytes for ${slots} ${type} slots`);
-    return { buffer, config: { type, capacity, policy, slots, id, maxMessageBytes: 0, codecName: '' } };
+    const spsc = (w[IDX_REQUIRED_FEATURES]! & FEATURE_SPSC) !== 0;
+    if (spsc && (capacity === 0 || policy === 'sliding')) corrupt(`a single-producer single-consumer channel with ${capacity === 0 ? 'capacity 0' : 'policy sliding'}`);
+    return { buffer, config: { type, capacity, policy, slots, id, maxMessageBytes: 0, codecName: '', spsc } };
   }
   if (kind === KIND_OBJECT) {
     const maxMessageBytes = w[IDX_MAX_MESSAGE_BYTES]!;
@@ -231,7 +237,8 @@ export function readConfig(handle: unknown): { buffer: SharedArrayBuffer; config
     const end = nameBytes.indexOf(0);
     if (end <= 0) corrupt('no codec name');
     const codecName = new TextDecoder().decode(nameBytes.subarray(0, end));
-    return { buffer, config: { type: 'object', capacity, policy, slots, id, maxMessageBytes, codecName } };
+    if ((w[IDX_REQUIRED_FEATURES]! & FEATURE_SPSC) !== 0) corrupt('a single-producer single-consumer object channel');
+    return { buffer, config: { type: 'object', capacity, policy, slots, id, maxMessageBytes, codecName, spsc: false } };
   }
   throw new AttachError(`attach: the channel is of kind ${kind}, unknown to this sabchan (${VERSION_MAJOR}.${VERSION_MINOR}): corrupt, or made by a newer sabchan`);
 }

@@ -81,8 +81,16 @@ export const FEATURE_DOORBELLS = 1;
  * overwrite a seal, so it must refuse such a channel.
  */
 export const FEATURE_SEALED_COMMIT = 2;
+/**
+ * REQUIRED_FEATURES bit: a single-producer single-consumer channel (SPEC.md 5.8). One thread
+ * puts and one thread gets, each recorded in SPSC_PRODUCER / SPSC_CONSUMER; the producer
+ * commits by CAS on PROD_TAIL without reserving on PROD_HEAD, the consumer by a store on
+ * CONS_TAIL without reserving on CONS_HEAD (both heads keep their start position), and a close
+ * seals PROD_TAIL at once. A party that reserved on the heads would break that protocol.
+ */
+export const FEATURE_SPSC = 4;
 /** The REQUIRED_FEATURES bits this version implements. */
-export const KNOWN_REQUIRED_FEATURES = FEATURE_DOORBELLS | FEATURE_SEALED_COMMIT;
+export const KNOWN_REQUIRED_FEATURES = FEATURE_DOORBELLS | FEATURE_SEALED_COMMIT | FEATURE_SPSC;
 /**
  * Object channels: the largest payload one message may have, in bytes (at most the data
  * region minus RECORD_HEADER_BYTES). 0 in a numeric channel.
@@ -167,7 +175,16 @@ export const LAP_SHIFT = 28;
  * (CAS from 0) by a supervisor before it writes CLOSE_REASON_WORKER_EXITED.
  */
 export const IDX_EXIT_CODE = 195;
-// words 196-223 reserved (zero).
+/**
+ * SPSC channels (FEATURE_SPSC): the token of the thread that puts, 0 until the first put. Set
+ * once, by CAS from 0, with a token from SPSC_TOKENS; a put from any other thread is refused.
+ */
+export const IDX_SPSC_PRODUCER = 196;
+/** SPSC channels: the token of the thread that gets, as SPSC_PRODUCER. */
+export const IDX_SPSC_CONSUMER = 197;
+/** SPSC channels: the last token handed out (atomic add 1 per thread that claims a side). */
+export const IDX_SPSC_TOKENS = 198;
+// words 199-223 reserved (zero).
 
 // ---- block H (bytes 896-1023): message permits of object channels.
 /**

@@ -198,10 +198,14 @@ export abstract class RingCore {
     if ((Atomics.load(w, IDX_PROD_HEAD) & FLAG_CLOSED) !== 0) return false;
     Atomics.compareExchange(w, IDX_CLOSE_REASON, 0, reason);
     const old = Atomics.or(w, IDX_PROD_HEAD, FLAG_CLOSED);
+    this.afterCloseFlag();
     this.wakeSide(IDX_RX_EPOCH);
     this.wakeSide(IDX_TX_EPOCH);
     return (old & FLAG_CLOSED) === 0;
   }
+
+  /** What a protocol variant must do once the close flag is set, before anyone is woken. */
+  protected afterCloseFlag(): void {}
 
   get closed(): boolean {
     return (Atomics.load(this.words, IDX_PROD_HEAD) & FLAG_CLOSED) !== 0;

@@ -31,7 +31,7 @@ export class NumericRing extends RingCore {
   /** Values the ring may hold (1 for a rendezvous, which holds its value until taken). */
   readonly capacity: number;
   /** `slots - 1`: slot index = position & mask. */
-  private readonly mask: number;
+  protected readonly mask: number;
   /** The single value read by the last successful `takeOne`. */
   value = 0;
   /**
@@ -123,7 +123,7 @@ export class NumericRing extends RingCore {
     return this.commit(IDX_PROD_TAIL, at, k, IDX_RX_WAITING, IDX_RX_EPOCH) ? k : CLOSED;
   }
 
-  private copyIn(src: ArrayLike<number>, from: number, at: number, k: number): void {
+  protected copyIn(src: ArrayLike<number>, from: number, at: number, k: number): void {
     const lane = this.lane;
     const start = at & this.mask;
     const first = Math.min(k, this.mask + 1 - start); // slots before the physical end
@@ -190,6 +190,12 @@ export class NumericRing extends RingCore {
     const k = this.reserveTake(max);
     if (k === 0) return 0;
     const at = this.reservedAt;
+    this.copyOut(dst, from, at, k);
+    this.commit(IDX_CONS_TAIL, at, k, IDX_TX_WAITING, IDX_TX_EPOCH);
+    return k;
+  }
+
+  protected copyOut(dst: Lane | number[], from: number, at: number, k: number): void {
     const lane = this.lane;
     const start = at & this.mask;
     const first = Math.min(k, this.mask + 1 - start);
@@ -200,8 +206,6 @@ export class NumericRing extends RingCore {
       for (let i = 0; i < first; i++) dst[from + i] = lane[start + i]!;
       for (let i = first; i < k; i++) dst[from + i] = lane[i - first]!;
     }
-    this.commit(IDX_CONS_TAIL, at, k, IDX_TX_WAITING, IDX_TX_EPOCH);
-    return k;
   }
 
   /**

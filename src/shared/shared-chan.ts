@@ -70,6 +70,7 @@ import {
 } from './layout.js';
 import { checkDestination, GetManyOp, PutManyOp, type NumericArray } from './bulk-ops.js';
 import { closeReasonOf, workerExitCodeOf, type CloseReason } from './repair.js';
+import { SpscRing } from './spsc-ring.js';
 import { NumericRing } from './ring.js';
 import { CLOSED, type RingCore } from './ring-core.js';
 import { blockUntil, delay, EpochWatcher, SpinBudget } from './wait.js';
@@ -212,7 +213,8 @@ export class SharedChan<T = number> extends ChanFacade<T> {
       this.ring = this.messages = new MessageRing<T>(words, buffer, codec);
       this.numbers = null;
     } else {
-      this.ring = this.numbers = new NumericRing(words, laneView(config.type, buffer, SZ_HEADER, config.slots));
+      const lane = laneView(config.type, buffer, SZ_HEADER, config.slots);
+      this.ring = this.numbers = config.spsc ? new SpscRing(words, lane, config.id) : new NumericRing(words, lane);
       this.messages = null;
     }
     this.ring.doorbells = doorbells;

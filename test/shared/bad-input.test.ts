@@ -350,8 +350,8 @@ describe('attach: not a handle, foreign, zeroed, truncated, corrupt, newer', () 
   });
 
   it('a buffer that requires protocol features this version lacks is an AttachError saying to upgrade', async () => {
-    // Bits 0 and 1 (FEATURE_DOORBELLS, FEATURE_SEALED_COMMIT) are known since layout 1.1.
-    for (const bits of [4, 0x40, 0x80000000 | 0]) {
+    // Bits 0, 1 and 2 (FEATURE_DOORBELLS, FEATURE_SEALED_COMMIT, FEATURE_SPSC) are known since layout 1.1.
+    for (const bits of [8, 0x40, 0x80000000 | 0]) {
       const sab = copyOf(original, (w) => (w[IDX_REQUIRED_FEATURES] = bits));
       throwsSync(() => attach(handleOf(sab)), AttachError, /requires protocol features.*upgrade/);
     }

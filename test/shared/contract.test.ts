@@ -33,3 +33,16 @@ channelContract(
     prefetch: 64,
   },
 );
+
+// Single-producer single-consumer (spsc-ring.ts): here one thread is both the producer and the
+// consumer, which S1 allows. A rendezvous cannot be spsc (sharedChan refuses it), so capacity 0
+// runs on the multi-party ring.
+channelContract(
+  'shared f64, spsc',
+  (capacity) => sharedChan({ type: 'f64', capacity, spsc: capacity > 0 }) as never,
+  {
+    falsyValues: [0, -0, NaN],
+    pendingPutsAtClose: 'rejected',
+    rendezvousPutArms: true,
+  },
+);
