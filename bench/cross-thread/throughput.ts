@@ -40,8 +40,8 @@ function sabchanRow(key: string, label: string, mode: 'await' | 'sync', prefetch
 
 const SPSC_NOTE = 'a single-producer single-consumer channel, `sharedChan({ type, capacity, spsc: true })`: the worker is its only producer and the main thread its only consumer, so each value costs one atomic read-modify-write per side instead of four (README, "Across threads").';
 
-function spscRow(key: string, label: string, mode: 'await' | 'sync', note?: string): StreamRow {
-  return { key, label, open: openSabchan(CAPACITY, mode, 0, true), ...(note === undefined ? {} : { note }) };
+function spscRow(key: string, label: string, mode: 'await' | 'sync', note?: string, prefetch = 0): StreamRow {
+  return { key, label, open: openSabchan(CAPACITY, mode, prefetch, true), ...(note === undefined ? {} : { note }) };
 }
 
 /**
@@ -70,6 +70,7 @@ const single: ThroughputScenario = {
     sabchanRow('prefetch-getSync', `sabchan prefetch: \`getSync()\`, \`setPrefetch(${PREFETCH})\``, 'sync', PREFETCH),
     spscRow('spsc-get', 'sabchan spsc: `await get()`', 'await', SPSC_NOTE),
     spscRow('spsc-getSync', 'sabchan spsc: `getSync()`', 'sync'),
+    spscRow('spsc-prefetch-get', `sabchan spsc and prefetch: \`await get()\`, \`setPrefetch(${PREFETCH})\``, 'await', undefined, PREFETCH),
     {
       key: 'port',
       label: 'MessagePort',
@@ -83,7 +84,7 @@ const single: ThroughputScenario = {
       open: openRingbuf('ringbuf.js', CAPACITY),
     },
   ],
-  // The same targets for the default rows and for the prefetch rows.
+  // The same targets for every way of receiving: default, prefetch, spsc, spsc with prefetch.
   targets: (r) => [
     target(r, 'sabchan-get', 'port', 10),
     target(r, 'sabchan-get', 'ringbuf', 1),
@@ -94,6 +95,8 @@ const single: ThroughputScenario = {
     target(r, 'spsc-get', 'port', 10),
     target(r, 'spsc-get', 'ringbuf', 1),
     target(r, 'spsc-getSync', 'ringbuf', 2),
+    target(r, 'spsc-prefetch-get', 'port', 10),
+    target(r, 'spsc-prefetch-get', 'ringbuf', 1),
   ],
 };
 

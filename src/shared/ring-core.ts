@@ -195,7 +195,12 @@ export abstract class RingCore {
    */
   close(reason = CLOSE_REASON_CLOSED): boolean {
     const w = this.words;
-    if ((Atomics.load(w, IDX_PROD_HEAD) & FLAG_CLOSED) !== 0) return false;
+    if ((Atomics.load(w, IDX_PROD_HEAD) & FLAG_CLOSED) !== 0) {
+      // Closed by another thread that may not have finished: whatever the close must settle
+      // before it returns (an SPSC seal) is settled here too.
+      this.afterCloseFlag();
+      return false;
+    }
     Atomics.compareExchange(w, IDX_CLOSE_REASON, 0, reason);
     const old = Atomics.or(w, IDX_PROD_HEAD, FLAG_CLOSED);
     this.afterCloseFlag();
@@ -204,7 +209,10 @@ export abstract class RingCore {
     return (old & FLAG_CLOSED) === 0;
   }
 
-  /** What a protocol variant must do once the close flag is set, before anyone is woken. */
+  /**
+   * What a protocol variant must do once the close flag is set, before anyone is woken and
+   * before `close` returns (also when another thread set the flag). Idempotent.
+   */
   protected afterCloseFlag(): void {}
 
   get closed(): boolean {
