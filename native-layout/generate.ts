@@ -43,7 +43,7 @@ const WRITERS: Record<string, { by: string; how: string }> = {
   PROD_HEAD: { by: 'producers; a closer', how: 'CAS (reserve); atomic OR of bit 31 (close)' },
   PROD_TURN_WAITERS: { by: 'producers waiting for their turn to commit', how: 'atomic add +1 before sleeping on PROD_TAIL, -1 after; committers load it and notify PROD_TAIL' },
   CONS_TURN_WAITERS: { by: 'consumers waiting for their turn to commit', how: 'atomic add +1 before sleeping on CONS_TAIL, -1 after; committers load it and notify CONS_TAIL' },
-  PROD_TAIL: { by: 'producers; a sealer', how: 'CAS (commit, in reservation order); CAS setting bit 31 (seal, 8.5)' },
+  PROD_TAIL: { by: 'producers; a sealer; a closer of an SPSC channel (5.8.5)', how: 'CAS (commit, in reservation order); CAS setting bit 31 (seal, 8.5, 5.8.5)' },
   CONS_HEAD: { by: 'consumers; sliding producers; rendezvous reclaim', how: 'CAS (reserve)' },
   CONS_TAIL: { by: 'consumers; sliding producers; rendezvous reclaim', how: 'atomic store (commit, in reservation order)' },
   RX_WAITING: { by: 'parties about to wait for a value; producers', how: 'atomic store 1 (waiter); atomic exchange 0 (committer)' },
@@ -55,9 +55,9 @@ const WRITERS: Record<string, { by: string; how: string }> = {
   STATE: { by: 'a supervisor (8.5)', how: 'atomic OR of STATE_* bits; never cleared' },
   CLOSE_REASON: { by: 'a closer', how: 'CAS 0 → reason, before bit 31 of PROD_HEAD' },
   EXIT_CODE: { by: 'a supervisor (8.5)', how: 'CAS 0 → FLAG_EXIT_CODE | code, before CLOSE_REASON' },
-  SPSC_PRODUCER: { by: 'the first thread to put on an SPSC channel (5.8)', how: 'CAS 0 → its token; never changed after' },
-  SPSC_CONSUMER: { by: 'the first thread to get from an SPSC channel (5.8)', how: 'CAS 0 → its token; never changed after' },
-  SPSC_TOKENS: { by: 'a thread claiming a side of an SPSC channel (5.8)', how: 'atomic add 1; the result is its token' },
+  SPSC_PRODUCER: { by: 'the first thread to put on an SPSC channel (5.8.2)', how: 'CAS 0 → its token; never changed after' },
+  SPSC_CONSUMER: { by: 'the first thread to get from an SPSC channel (5.8.2)', how: 'CAS 0 → its token; never changed after' },
+  SPSC_TOKENS: { by: 'a thread claiming a side of an SPSC channel (5.8.2)', how: 'atomic add 1; the value after the add is its token' },
   LAP: { by: 'the producer whose commit crosses a multiple of 2^LAP_SHIFT', how: 'atomic add 1, before that PROD_TAIL store' },
 };
 
