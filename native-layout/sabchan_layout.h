@@ -146,7 +146,8 @@
 
 /*
  * Every position below it holds a published value. Producers advance it in reservation order, by
- * CAS; bit 31 is FLAG_SEALED (set only after a supervised worker died, SPEC.md 8.5).
+ * CAS; bit 31 is FLAG_SEALED (set after a supervised worker died, SPEC.md 8.5, or by any close of
+ * an SPSC channel, 5.8).
  */
 #define SABCHAN_IDX_PROD_TAIL              33u
 #define SABCHAN_OFF_PROD_TAIL              132u
@@ -276,8 +277,9 @@
 #define SABCHAN_FLAG_CLOSED                0x80000000u
 
 /*
- * Bit 31 of PROD_TAIL: the ring is sealed, after a dead-worker close: PROD_TAIL's position is
- * final, the stream ends there, and a commit still waiting for its turn fails (SPEC.md 8.5).
+ * Bit 31 of PROD_TAIL: the ring is sealed, after a dead-worker close (SPEC.md 8.5) or any close of
+ * an SPSC channel (5.8): PROD_TAIL's position is final, the stream ends there, and a commit that
+ * has not landed yet fails.
  */
 #define SABCHAN_FLAG_SEALED                0x80000000u
 

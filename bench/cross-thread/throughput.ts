@@ -38,7 +38,7 @@ function sabchanRow(key: string, label: string, mode: 'await' | 'sync', prefetch
   return { key, label, open: openSabchan(CAPACITY, mode, prefetch) };
 }
 
-const SPSC_NOTE = 'a single-producer single-consumer channel, `sharedChan({ type, capacity, spsc: true })`: the worker is its only producer and the main thread its only consumer, so each value costs one atomic read-modify-write per side instead of four (README, "Across threads").';
+const SPSC_NOTE = 'a single-producer single-consumer channel, `sharedChan({ type, capacity, spsc: true })`: the worker is its only producer and the main thread its only consumer, so the producer publishes with one CAS instead of two and the consumer frees with one store instead of two CASes (README, "One producer thread, one consumer thread").';
 
 function spscRow(key: string, label: string, mode: 'await' | 'sync', note?: string, prefetch = 0): StreamRow {
   return { key, label, open: openSabchan(CAPACITY, mode, prefetch, true), ...(note === undefined ? {} : { note }) };

@@ -224,6 +224,8 @@ export function readConfig(handle: unknown): { buffer: SharedArrayBuffer; config
     if (buffer.byteLength !== bufferBytes(slots, LANES[type].bytes)) corrupt(`buffer of ${buffer.byteLength} bytes for ${slots} ${type} slots`);
     const spsc = (w[IDX_REQUIRED_FEATURES]! & FEATURE_SPSC) !== 0;
     if (spsc && (capacity === 0 || policy === 'sliding')) corrupt(`a single-producer single-consumer channel with ${capacity === 0 ? 'capacity 0' : 'policy sliding'}`);
+    // Its close seals PROD_TAIL, which only parties that commit by CAS respect.
+    if (spsc && (w[IDX_REQUIRED_FEATURES]! & FEATURE_SEALED_COMMIT) === 0) corrupt('a single-producer single-consumer channel without FEATURE_SEALED_COMMIT');
     return { buffer, config: { type, capacity, policy, slots, id, maxMessageBytes: 0, codecName: '', spsc } };
   }
   if (kind === KIND_OBJECT) {

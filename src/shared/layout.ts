@@ -14,8 +14,9 @@
  * PROD_HEAD is the CLOSED flag, so a producer's reserving compare-and-swap fails once the
  * channel is closed (a put either entered the ring before the close or resolves false).
  * Bit 31 of PROD_TAIL is the SEALED flag, which ends the stream where a dead worker's
- * reservation would otherwise stall it; producers commit by CAS so that a commit either lands
- * before the seal or fails (ring.ts R5, SPEC.md 8.5).
+ * reservation would otherwise stall it (and, in a single-producer single-consumer channel,
+ * where every close ends it); producers commit by CAS so that a commit either lands before
+ * the seal or fails (ring-core.ts R5, spsc-ring.ts S3, SPEC.md 8.5 and 5.8).
  */
 
 /** "SCH1" as a little-endian u32: the first word of every channel buffer. */
@@ -111,7 +112,8 @@ export const CODEC_NAME_WORDS = 16;
 export const IDX_PROD_HEAD = 32;
 /**
  * Every position below it holds a published value. Producers advance it in reservation order,
- * by CAS; bit 31 is FLAG_SEALED (set only after a supervised worker died, SPEC.md 8.5).
+ * by CAS; bit 31 is FLAG_SEALED (set after a supervised worker died, SPEC.md 8.5, or by any
+ * close of an SPSC channel, 5.8).
  */
 export const IDX_PROD_TAIL = 33;
 /**
@@ -203,8 +205,9 @@ export const HEADER_WORDS = SZ_HEADER / 4;
 /** Bit 31 of PROD_HEAD: the channel is closed; no new reservation can succeed. */
 export const FLAG_CLOSED = 0x80000000 | 0;
 /**
- * Bit 31 of PROD_TAIL: the ring is sealed, after a dead-worker close: PROD_TAIL's position is
- * final, the stream ends there, and a commit still waiting for its turn fails (SPEC.md 8.5).
+ * Bit 31 of PROD_TAIL: the ring is sealed, after a dead-worker close (SPEC.md 8.5) or any
+ * close of an SPSC channel (5.8): PROD_TAIL's position is final, the stream ends there, and
+ * a commit that has not landed yet fails.
  */
 export const FLAG_SEALED = 0x80000000 | 0;
 /** Bit 31 of EXIT_CODE: an exit code is recorded (bits 0-30 hold it). */

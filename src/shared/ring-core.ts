@@ -25,7 +25,8 @@
  *   R4  a tail only moves forward, by the owner of the oldest outstanding reservation.
  *   R5  (dead workers) FLAG_SEALED (bit 31 of PROD_TAIL) is set at most once, by a CAS from
  *       an unsealed value s, only on a closed ring after a supervised worker exited
- *       (./repair.ts), and never cleared. Producers commit by CAS from their start `at`
+ *       (./repair.ts) or, in an SPSC channel, by every close (./spsc-ring.ts S3), and never
+ *       cleared. Producers commit by CAS from their start `at`
  *       (unsealed), so once sealed PROD_TAIL never changes: a put's commit either lands
  *       before the seal (its positions are below s: delivered) or fails and the put reports
  *       CLOSED (its positions are >= s, which no consumer ever reserves: not delivered).

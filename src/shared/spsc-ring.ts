@@ -21,7 +21,10 @@
  *       it cannot erase a commit) before it wakes anyone. A put's commit CAS therefore either
  *       lands before the seal (its value is delivered and the put returns true) or fails (the
  *       put reports CLOSED; the slot it wrote lies beyond the stream's end and is never read).
- *       The stream ends at the sealed tail: `drained` once CONS_TAIL reaches it.
+ *       The stream ends at the sealed tail: `drained` once CONS_TAIL reaches it. Every call
+ *       of close seals, even when another thread set the flag first (RingCore.close), so a
+ *       closer that died between its two steps is finished by the next close, e.g. the one
+ *       `supervise` makes when that worker exits.
  *   S4  A side's cached copy of the other side's tail lies between the true value and its own
  *       tail (it was loaded from a tail that only moves forward, and S2 bounds the gap by the
  *       capacity), so every distance computed from it is exact: no LAP check is needed. LAP is

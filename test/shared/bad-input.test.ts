@@ -11,6 +11,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttachError, attach, select, sharedChan, type LaneType, type SharedChan } from '../../src/index.js';
 import {
+  FEATURE_DOORBELLS,
+  FEATURE_SPSC,
   IDX_CAPACITY,
   IDX_CHANNEL_ID_2,
   IDX_DATA_OFFSET,
@@ -362,6 +364,21 @@ describe('attach: not a handle, foreign, zeroed, truncated, corrupt, newer', () 
     const rendezvous = sharedChan({ type: 'i32', capacity: 0 });
     const sab = copyOf(rendezvous, (w) => (w[IDX_POLICY] = POLICY_SLIDING));
     throwsSync(() => attach(handleOf(sab)), AttachError, /rendezvous/);
+  });
+
+  it('an spsc header with policy sliding, with capacity 0, without FEATURE_SEALED_COMMIT or of kind object is refused as corrupt', () => {
+    const spsc = sharedChan({ type: 'i32', capacity: 4, spsc: true });
+    const edits: [string, (w: Int32Array) => void][] = [
+      ['sliding', (w) => (w[IDX_POLICY] = POLICY_SLIDING)],
+      ['capacity 0', (w) => (w[IDX_CAPACITY] = 0)],
+      ['no sealed commit', (w) => (w[IDX_REQUIRED_FEATURES] = FEATURE_DOORBELLS | FEATURE_SPSC)],
+    ];
+    for (const [what, edit] of edits) {
+      expect(() => attach(handleOf(copyOf(spsc, edit))), what).toThrow(/corrupt.*single-producer single-consumer/);
+    }
+    const object = sharedChan({ capacity: 4, bytes: 64 });
+    const sab = copyOf(object as never, (w) => (w[IDX_REQUIRED_FEATURES] |= FEATURE_SPSC));
+    throwsSync(() => attach(handleOf(sab)), AttachError, /corrupt.*single-producer single-consumer object/);
   });
 
   it('corrupt header fields (kind, lane, slots, capacity, slot size, data offset, policy, version 0) are AttachErrors', async () => {
