@@ -816,6 +816,20 @@ describe('select across threads (SPEC.md 7.6): doorbells', () => {
     expect(reserved.filter((i) => table[i] !== 0)).toEqual([]);
   });
 
+  test('an spsc channel requires FEATURE_DOORBELLS | FEATURE_SEALED_COMMIT | FEATURE_SPSC; a plain one lacks FEATURE_SPSC', () => {
+    // SPEC.md 5.8: a party that reserved on the heads would break the SPSC protocol, so the bit
+    // must keep an older reader (which refuses unknown required bits) off such a buffer.
+    for (const policy of ['block', 'dropping'] as const) {
+      const ch = sharedChan({ type: 'f64', capacity: 4, policy, spsc: true });
+      expect(wordsOf(ch.handle.buffer)[L.IDX_REQUIRED_FEATURES]).toBe(L.FEATURE_DOORBELLS | L.FEATURE_SEALED_COMMIT | L.FEATURE_SPSC);
+    }
+    expect(L.FEATURE_SPSC).toBe(4);
+    expect(L.KNOWN_REQUIRED_FEATURES & L.FEATURE_SPSC).toBe(L.FEATURE_SPSC);
+    for (const plain of [sharedChan({ type: 'f64', capacity: 4 }), sharedChan({ type: 'i32', capacity: 0 }), sharedChan({ type: 'f64', capacity: 4, spsc: false }), sharedChan({ capacity: 4, bytes: 64 })]) {
+      expect(wordsOf(plain.handle.buffer)[L.IDX_REQUIRED_FEATURES]! & L.FEATURE_SPSC).toBe(0);
+    }
+  });
+
   test('a SPEC select waiter in the library\'s table: library commits ring it (RX on a put, TX on a get), a close rings both masks', async () => {
     const rx = sharedChan({ type: 'f64', capacity: 2 });
     const tx = sharedChan({ type: 'f64', capacity: 1 });
