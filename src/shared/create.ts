@@ -127,7 +127,8 @@ export function sharedChan(options: SharedChanOptions): SharedChan<any> {
     if (!Object.hasOwn(LANES, type as string)) {
       throw new RangeError(`sharedChan: type must be one of ${Object.keys(LANES).join(', ')}, got ${describe(type)}`);
     }
-    const spsc = (options as NumericChanOptions).spsc ?? false;
+    const given = (options as NumericChanOptions).spsc;
+    const spsc = given === undefined ? false : given;
     if (typeof spsc !== 'boolean') throw new TypeError(`sharedChan: spsc must be true or false, got ${describe(spsc)}`);
     if (spsc && capacity === 0) {
       throw new RangeError('sharedChan: a single-producer single-consumer channel (spsc) needs a capacity: a rendezvous hands each value over with a reservation the producer can take back');

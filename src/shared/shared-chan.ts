@@ -238,7 +238,8 @@ export class SharedChan<T = number> extends ChanFacade<T> {
    * `close()`, `'worker-exited'` when a supervised worker exited (`supervise`).
    */
   get closeReason(): CloseReason | undefined {
-    return closeReasonOf(this.ring.words);
+    // Not before `closed` says so (an SPSC channel closes at its seal, just after the flag).
+    return this.ring.closed ? closeReasonOf(this.ring.words) : undefined;
   }
 
   /** The exit code of the supervised worker whose exit closed the channel, else `undefined`. */

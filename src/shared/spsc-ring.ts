@@ -21,6 +21,7 @@
  *       it cannot erase a commit) before it wakes anyone. A put's commit CAS therefore either
  *       lands before the seal (its value is delivered and the put returns true) or fails (the
  *       put reports CLOSED; the slot it wrote lies beyond the stream's end and is never read).
+ *       The seal is the close's instant: `closed` reads it, not the flag set just before.
  *       The stream ends at the sealed tail: `drained` once CONS_TAIL reaches it. Every call
  *       of close seals, even when another thread set the flag first (RingCore.close), so a
  *       closer that died between its two steps is finished by the next close, e.g. the one
@@ -113,7 +114,11 @@ export class SpscRing extends NumericRing {
   private publish(at: number, k: number): boolean {
     const w = this.words;
     const end = (at + k) & POSITION_MASK;
-    if (end >>> LAP_SHIFT !== at >>> LAP_SHIFT) Atomics.add(w, IDX_LAP, 1);
+    if (end >>> LAP_SHIFT !== at >>> LAP_SHIFT) {
+      // Bump LAP only for a commit that will land: PROD_TAIL moves only by us or a seal.
+      if (Atomics.load(w, IDX_PROD_TAIL) !== at) return false;
+      Atomics.add(w, IDX_LAP, 1);
+    }
     if (Atomics.compareExchange(w, IDX_PROD_TAIL, at, end) !== at) return false;
     this.prodTail = end;
     if (Atomics.load(w, IDX_RX_WAITING) !== 0 && Atomics.exchange(w, IDX_RX_WAITING, 0) !== 0) this.wakeSide(IDX_RX_EPOCH);
@@ -169,6 +174,14 @@ export class SpscRing extends NumericRing {
   }
 
   // ---- both sides ---------------------------------------------------------------------------
+
+  /**
+   * Closed once sealed (S3): the seal, not the close flag set just before it, is the instant
+   * after which no put lands, so that is when the channel reads as closed.
+   */
+  override get closed(): boolean {
+    return (Atomics.load(this.words, IDX_PROD_TAIL) & FLAG_SEALED) !== 0;
+  }
 
   override get length(): number {
     return distance(Atomics.load(this.words, IDX_CONS_TAIL), Atomics.load(this.words, IDX_PROD_TAIL));

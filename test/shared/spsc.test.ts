@@ -14,8 +14,10 @@
  *   e. supervise: a producer worker that dies mid-stream closes the channel 'worker-exited',
  *      and its consumer gets every committed value, then the end;
  *   f. the dropping policy across threads: a full ring drops new values, puts report true;
- *   g. bad options: RangeError / TypeError before anything is allocated, and a buffer whose
- *      header claims spsc with a rendezvous or sliding policy is refused at attach.
+ *   g. bad options: RangeError / TypeError before anything is allocated (corrupt spsc headers
+ *      at attach: ./bad-input.test.ts);
+ *   h. the close's instant is the seal (S3): `closed` and `closeReason` read it, so a close
+ *      stopped between its flag and its seal leaves the channel open, and the next close seals.
  * Why: the SPSC ring drops the reservation step of the multi-party ring, so its safety rests
  * on ownership and on the seal at close; in-thread contract tests cannot see either race.
  * Every wait is bounded (`within`, sync timeouts, task deadlines): a hang fails with a message.
@@ -25,8 +27,6 @@
 import type { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
-  AttachError,
-  attach,
   select,
   selectSync,
   sharedChan,
@@ -36,15 +36,14 @@ import {
   type SharedChan,
 } from '../../src/index.js';
 import {
+  FLAG_CLOSED,
   FLAG_SEALED,
   HEADER_WORDS,
-  IDX_CAPACITY,
-  IDX_CHANNEL_ID_2,
-  IDX_POLICY,
+  IDX_LAP,
+  IDX_PROD_HEAD,
   IDX_PROD_TAIL,
   IDX_SPSC_CONSUMER,
   IDX_SPSC_PRODUCER,
-  POLICY_SLIDING,
   POSITION_MASK,
 } from '../../src/shared/layout.js';
 import { rng, sleep, track } from '../helpers/async.js';
@@ -801,23 +800,32 @@ describe('g. bad options: refused before anything is allocated', () => {
   });
 
   it('spsc that is not a boolean is a TypeError', () => {
-    for (const spscValue of ['yes', 1, 0, {}, 'true']) refused({ type: 'f64', capacity: 4, spsc: spscValue }, TypeError, /spsc must be true or false/);
+    for (const spscValue of ['yes', 1, 0, {}, 'true', null]) refused({ type: 'f64', capacity: 4, spsc: spscValue }, TypeError, /spsc must be true or false/);
+  });
+});
+
+describe('h. the close instant is the seal (S3)', () => {
+  it('a close stopped after its flag, before its seal: still open, puts land; the next close() seals; the value arrives, then the end', () => {
+    const ch = sharedChan({ type: 'f64', capacity: 4, spsc: true });
+    const w = new Int32Array(ch.handle.buffer, 0, HEADER_WORDS);
+    Atomics.or(w, IDX_PROD_HEAD, FLAG_CLOSED); // what close() does first (ring-core.ts), alone
+    expect(ch.closed).toBe(false);
+    expect(ch.closeReason).toBeUndefined();
+    expect(ch.offer(1)).toBe(true);
+    ch.close(); // finds the flag set, and seals all the same
+    expect(Atomics.load(w, IDX_PROD_TAIL) & FLAG_SEALED).not.toBe(0);
+    expect(ch.closed).toBe(true);
+    expect(ch.closeReason).toBe('closed');
+    expect(ch.offer(2)).toBe(false);
+    expect(ch.poll()).toBe(1);
+    expect(ch.getSync({ timeout: 1000 })).toBeUndefined();
   });
 
-  it('attach refuses a buffer whose header says spsc with a sliding policy or a rendezvous capacity (corrupt)', () => {
-    const original = spsc(4);
-    const copyOf = (edit: (w: Int32Array) => void): SharedArrayBuffer => {
-      const copy = new SharedArrayBuffer(original.handle.buffer.byteLength);
-      new Uint8Array(copy).set(new Uint8Array(original.handle.buffer));
-      const w = new Int32Array(copy, 0, HEADER_WORDS);
-      w[IDX_CHANNEL_ID_2] = w[IDX_CHANNEL_ID_2]! ^ 0x5a5a5a5a; // another channel, not `original`
-      edit(w);
-      return copy;
-    };
-    const handle = (buffer: SharedArrayBuffer): never => ({ sabchan: 'shared-channel', buffer }) as never;
-    expect(attach(handle(copyOf(() => undefined))).capacity, 'control: an unedited copy attaches').toBe(4);
-    expect(() => attach(handle(copyOf((w) => (w[IDX_POLICY] = POLICY_SLIDING))))).toThrow(AttachError);
-    expect(() => attach(handle(copyOf((w) => (w[IDX_POLICY] = POLICY_SLIDING))))).toThrow(/single-producer single-consumer.*sliding/);
-    expect(() => attach(handle(copyOf((w) => (w[IDX_CAPACITY] = 0))))).toThrow(/single-producer single-consumer.*capacity 0/);
+  it('puts refused after the seal do not bump LAP, even at a 2^28 boundary', () => {
+    const ch = sharedChan({ type: 'f64', capacity: 4, spsc: true, _startPosition: 2 ** 31 - 1 } as never) as SharedChan;
+    const w = new Int32Array(ch.handle.buffer, 0, HEADER_WORDS);
+    ch.close();
+    for (let i = 0; i < 5; i++) expect(ch.offer(i)).toBe(false);
+    expect(Atomics.load(w, IDX_LAP)).toBe(0);
   });
 });
