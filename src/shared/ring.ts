@@ -25,6 +25,11 @@ import { CLOSED, distance, RingCore } from './ring-core.js';
 /** A numeric typed array over the data region. */
 export type Lane = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
 
+/** viewOf: cached views start at multiples of this many slots... */
+const VIEW_ALIGN = 32;
+/** ...and there are at most this many of them (a ring of up to 32,768 slots is covered). */
+const VIEW_CACHE = 1024;
+
 export class NumericRing extends RingCore {
   /** The slots, viewed with the channel's element type. */
   readonly lane: Lane;
@@ -195,13 +200,29 @@ export class NumericRing extends RingCore {
     return k;
   }
 
+  /**
+   * `lane.subarray(start, start + length)`, remembered by start slot for starts that are a
+   * multiple of VIEW_ALIGN in the first VIEW_CACHE * VIEW_ALIGN slots. Making a view costs
+   * about what copying 40 doubles does, and a consumer of full batches asks for the same few
+   * views over and over. At most VIEW_CACHE views are kept.
+   */
+  private viewOf(start: number, length: number): Lane {
+    const i = start / VIEW_ALIGN;
+    if (i >= VIEW_CACHE || (start & (VIEW_ALIGN - 1)) !== 0) return this.lane.subarray(start, start + length);
+    let view = this.views[i];
+    if (view === undefined || view.length !== length) view = this.views[i] = this.lane.subarray(start, start + length);
+    return view;
+  }
+
+  private readonly views: (Lane | undefined)[] = [];
+
   protected copyOut(dst: Lane | number[], from: number, at: number, k: number): void {
     const lane = this.lane;
     const start = at & this.mask;
     const first = Math.min(k, this.mask + 1 - start);
     if (k >= 32 && ArrayBuffer.isView(dst)) {
-      (dst as Lane).set(lane.subarray(start, start + first), from);
-      if (first < k) (dst as Lane).set(lane.subarray(0, k - first), from + first);
+      (dst as Lane).set(this.viewOf(start, first), from);
+      if (first < k) (dst as Lane).set(this.viewOf(0, k - first), from + first);
     } else {
       for (let i = 0; i < first; i++) dst[from + i] = lane[start + i]!;
       for (let i = first; i < k; i++) dst[from + i] = lane[i - first]!;
