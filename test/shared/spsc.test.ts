@@ -50,7 +50,7 @@ import { rng, sleep, track } from '../helpers/async.js';
 import { startTsWorker } from '../helpers/ts-worker.js';
 import { Peer } from './peer.js';
 import type { VictimPlan } from './supervise/victim.js';
-import { checkDelivery, consumeTask, useAgents, within } from './workers/pool.js';
+import { checkDelivery, consumeTask, receiveAlternating, useAgents, within } from './workers/pool.js';
 import { decode, encode, type ConsumeResult, type ProduceResult } from './workers/protocol.js';
 
 const BASE_SEED = Number(process.env.SABCHAN_SEED ?? Date.now() % 1_000_000);
@@ -532,19 +532,8 @@ describe('d. across the 31-bit position wrap (_startPosition), across threads', 
           i += run;
         }
         const sending = agents()[0]!.run({ kind: 'sendList', handle: ch.handle, items, deadlineMs: DEADLINE_MS });
-        const got: number[] = [];
-        const dst = new Float64Array(Math.max(40, capacity)); // getMany of 32+: TypedArray.set out of the ring
-        while (got.length < total) {
-          if (got.length % 2 === 0) {
-            const v = await within(ch.get(), BOUND_MS, `get (${where})`);
-            if (v === undefined) break;
-            got.push(v);
-          } else {
-            const k = await within(ch.getMany(dst.subarray(0, Math.min(dst.length, total - got.length))), BOUND_MS, `getMany (${where})`);
-            if (k === 0) break;
-            got.push(...Array.from(dst.subarray(0, k)));
-          }
-        }
+        // getMany of 32+: TypedArray.set out of the ring.
+        const got = await receiveAlternating(ch, total, new Float64Array(Math.max(40, capacity)), BOUND_MS, where);
         expect(await within(sending, BOUND_MS, `producer (${where})`), where).toMatchObject({ sent: total, ended: 'done' });
         expect(got, where).toEqual(vals(0, total));
         wrapped(ch, where);

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { sharedChan, type SharedChan } from '../../src/index.js';
 import { IDX_CONS_TAIL, IDX_PROD_HEAD, POSITION_MASK } from '../../src/shared/layout.js';
-import { useAgents, checkDelivery, consumeTask, within } from './workers/pool.js';
+import { useAgents, checkDelivery, consumeTask, receiveAlternating, within } from './workers/pool.js';
 
 const WRAP = 2 ** 31;
 const DEADLINE_MS = 5_000;
@@ -216,20 +216,7 @@ describe('across threads: values cross the wrap intact and in order', () => {
           i += run;
         }
         const sending = agents()[0]!.run({ kind: 'sendList', handle: ch.handle, items, deadlineMs: DEADLINE_MS });
-        const got: number[] = [];
-        const dst = new Uint32Array(Math.max(2, capacity));
-        const deadline = performance.now() + DEADLINE_MS;
-        while (got.length < total && performance.now() < deadline) {
-          if (got.length % 2 === 0) {
-            const v = await within(ch.get(), BOUND_MS, `get (${where})`);
-            if (v === undefined) break;
-            got.push(v);
-          } else {
-            const k = await within(ch.getMany(dst.subarray(0, Math.min(dst.length, total - got.length))), BOUND_MS, `getMany (${where})`);
-            if (k === 0) break;
-            got.push(...Array.from(dst.subarray(0, k)));
-          }
-        }
+        const got = await receiveAlternating(ch, total, new Uint32Array(Math.max(2, capacity)), BOUND_MS, where);
         const sent = await within(sending, BOUND_MS, `worker producer (${where})`);
         expect(sent, where).toMatchObject({ sent: total, ended: 'done' });
         expect(got, where).toEqual(vals(0, total));

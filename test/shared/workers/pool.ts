@@ -6,6 +6,7 @@ import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll } from 'vitest';
 import { startTsWorker } from '../../helpers/ts-worker.js';
 import { decode, type ConsumeResult, type ConsumeTask, type OneResult, type ProduceResult, type Reply, type Task } from './protocol.js';
+import type { SharedChan } from '../../../src/index.js';
 
 const AGENT = new URL('./agent.ts', import.meta.url);
 
@@ -97,6 +98,33 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms (hung?)`)), ms);
   });
   return Promise.race([p, bound]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Receives `total` values in this thread, alternating `get()` and `getMany(dst)` (up to what
+ * is still due), each bounded by `boundMs`, until all arrived or the channel ended.
+ * @returns what arrived, in order.
+ */
+export async function receiveAlternating(
+  ch: SharedChan,
+  total: number,
+  dst: Float64Array | Uint32Array,
+  boundMs: number,
+  where: string,
+): Promise<number[]> {
+  const got: number[] = [];
+  while (got.length < total) {
+    if (got.length % 2 === 0) {
+      const v = await within(ch.get(), boundMs, `get (${where})`);
+      if (v === undefined) break;
+      got.push(v);
+    } else {
+      const k = await within(ch.getMany(dst.subarray(0, Math.min(dst.length, total - got.length))), boundMs, `getMany (${where})`);
+      if (k === 0) break;
+      got.push(...Array.from(dst.subarray(0, k)));
+    }
+  }
+  return got;
 }
 
 /** One consumer's received values, in the order it received them. */
