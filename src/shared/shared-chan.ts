@@ -98,6 +98,8 @@ export class SharedChan<T = number> extends ChanFacade<T> {
   readonly capacity: number;
   /** What a put does when the channel is full. */
   readonly policy: Policy;
+  /** One producer thread and one consumer thread (`sharedChan({ ..., spsc: true })`). */
+  readonly spsc: boolean;
   /**
    * A rendezvous: a select put arm's value waits in the ring, where another thread may take
    * it at any moment, so the select commits in two phases (protocol.ts P8).
@@ -223,6 +225,7 @@ export class SharedChan<T = number> extends ChanFacade<T> {
     this.type = config.type;
     this.capacity = config.capacity;
     this.policy = config.policy;
+    this.spsc = config.spsc;
     this.twoPhasePut = config.capacity === 0;
     this.anyNumber = (config.type === 'f64' || config.type === 'f32') && config.capacity > 0;
     this.rx = new EpochWatcher(words, IDX_RX_WAITING, IDX_RX_EPOCH, () => !this.serveGets());

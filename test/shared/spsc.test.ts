@@ -27,6 +27,7 @@
 import type { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
+  attach,
   select,
   selectSync,
   sharedChan,
@@ -790,6 +791,18 @@ describe('g. bad options: refused before anything is allocated', () => {
 
   it('spsc that is not a boolean is a TypeError', () => {
     for (const spscValue of ['yes', 1, 0, {}, 'true', null]) refused({ type: 'f64', capacity: 4, spsc: spscValue }, TypeError, /spsc must be true or false/);
+  });
+});
+
+describe('the spsc property', () => {
+  it('says what the header says, in every thread that attaches', async () => {
+    expect(sharedChan({ type: 'f64', capacity: 4 }).spsc).toBe(false);
+    expect(sharedChan({ capacity: 4 }).spsc).toBe(false);
+    const ch = spsc(4);
+    expect(ch.spsc).toBe(true);
+    expect(attach(ch.handle)).toBe(ch); // the same object in this thread
+    expect(await peer.call('spsc', ch)).toBe(true);
+    expect(await peer.call('spsc', sharedChan({ type: 'f64', capacity: 4 }))).toBe(false);
   });
 });
 

@@ -9,7 +9,7 @@ import { attach, select, type SharedChanHandle } from '../../../src/index.js';
 
 interface Request {
   id: number;
-  op: 'putSync' | 'getSync' | 'put' | 'get' | 'close' | 'putManySync' | 'getManySync' | 'poll' | 'offer' | 'select' | 'status' | 'setPrefetch' | 'length' | 'drain';
+  op: 'putSync' | 'getSync' | 'put' | 'get' | 'close' | 'putManySync' | 'getManySync' | 'poll' | 'offer' | 'select' | 'status' | 'spsc' | 'setPrefetch' | 'length' | 'drain';
   handle: SharedChanHandle;
   value?: number;
   values?: number[];
@@ -45,6 +45,8 @@ async function run(req: Request): Promise<unknown> {
     case 'status':
       // How this thread sees the channel's lifecycle (the header, not a message, tells it).
       return { closed: ch.closed, closeReason: ch.closeReason, workerExitCode: ch.workerExitCode };
+    case 'spsc':
+      return ch.spsc;
     case 'putManySync':
       return ch.putManySync(Float64Array.from(req.values!), opts);
     case 'select': {
