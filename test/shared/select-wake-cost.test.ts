@@ -3,7 +3,8 @@
  * wraps Atomics.notify while it acts (as bench/workers/count-atomics.ts does) and tells the
  * calls apart by the first word of the buffer they touch (a doorbell table's or a channel's
  * magic). doorbells.ts D2: a commit wakes a side only when its WAITING flag was set, ringing
- * each doorbell in that side's mask once; nobody is notified when nobody waits.
+ * each doorbell in that side's mask once; nobody is notified when nobody waits. The same holds
+ * for single-producer single-consumer channels, whose commits take another path (spsc-ring.ts).
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { sharedChan, type SharedChan } from '../../src/index.js';
@@ -180,5 +181,55 @@ describe('nobody is notified when nobody waits', () => {
   test('a worker: its puts, gets and one-arm selects on fresh channels notify nobody', async () => {
     const chans = mixed(3, 1);
     expect(await selectors()[1]!.run({ kind: 'quiet', arms: chans.map(get), rounds: 500 })).toEqual({ doorbell: 0, channel: 0 });
+  });
+});
+
+describe('spsc channels (spsc-ring.ts): their commits and closes ring doorbells as the multi-party ring does', () => {
+  const spscChans = (capacity: number): SharedChan[] => Array.from({ length: 4 }, () => sharedChan({ type: 'f64', capacity, spsc: true }));
+
+  test('a put by the producer (this thread) wakes the consumer worker blocked in selectSync: one doorbell ring', async () => {
+    const [w] = selectors();
+    for (let i = 0; i < 4; i++) {
+      const chans = spscChans(2);
+      const s = w!.run({ kind: 'select', arms: chans.map(get) });
+      expect(await untilRegistered(chans, 'rx', `channel ${i}`)).toHaveLength(1);
+      const counts = counted(() => expect(chans[i]!.offer(i)).toBe(true));
+      expect(counts.doorbell, `channel ${i}: doorbell rings`).toBe(1);
+      expect(counts.channel, `channel ${i}: epoch notifies`).toBeLessThanOrEqual(1);
+      const r = await within(s, BOUND_MS, `channel ${i}`);
+      expect(r).toMatchObject({ value: i, index: i });
+      expectRingWake(r, `channel ${i}`);
+    }
+  });
+
+  test('a get by the consumer (this thread) that makes room wakes the producer worker blocked in selectSync: one doorbell ring', async () => {
+    const [w] = selectors();
+    for (let i = 0; i < 4; i++) {
+      const chans = spscChans(1);
+      // The worker fills each ring (one-arm selects complete at once): it becomes the producer.
+      for (const [k, c] of chans.entries()) expect(await within(w!.run({ kind: 'select', arms: [put(c, 100 + k)] }), BOUND_MS, 'fill')).toMatchObject({ value: true });
+      const s = w!.run({ kind: 'select', arms: chans.map((c, k) => put(c, k)) });
+      await untilRegistered(chans, 'tx', `channel ${i}`);
+      const counts = counted(() => expect(chans[i]!.poll()).toBe(100 + i));
+      expect(counts.doorbell, `channel ${i}: doorbell rings`).toBe(1);
+      expect(counts.channel).toBeLessThanOrEqual(1);
+      const r = await within(s, BOUND_MS, `channel ${i}`);
+      expect(r).toMatchObject({ value: true, index: i });
+      expectRingWake(r, `channel ${i}`);
+      expect(chans[i]!.poll()).toBe(i);
+    }
+  });
+
+  test('a close from this thread wakes the consumer worker blocked in selectSync: one doorbell ring', async () => {
+    const [w] = selectors();
+    const chans = spscChans(2);
+    const s = w!.run({ kind: 'select', arms: chans.map(get) });
+    await untilRegistered(chans, 'rx', 'the select');
+    const counts = counted(() => chans[2]!.close());
+    expect(counts.doorbell).toBe(1);
+    expect(counts.channel).toBeLessThanOrEqual(2);
+    const r = await within(s, BOUND_MS, 'the select');
+    expect(r).toMatchObject({ value: undefined, index: 2 });
+    expectRingWake(r, 'the close');
   });
 });
