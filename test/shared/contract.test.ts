@@ -46,3 +46,15 @@ channelContract(
     rendezvousPutArms: true,
   },
 );
+
+// Both at once, as the README suggests for a worker streaming to one consumer.
+channelContract(
+  'shared f64, spsc and setPrefetch(64)',
+  (capacity) => (capacity === 0 ? sharedChan({ type: 'f64', capacity }) : sharedChan({ type: 'f64', capacity, spsc: true }).setPrefetch(64)) as never,
+  {
+    falsyValues: [0, -0, NaN],
+    pendingPutsAtClose: 'rejected',
+    rendezvousPutArms: true,
+    prefetch: 64,
+  },
+);
