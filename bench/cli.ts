@@ -21,6 +21,15 @@ export function readTimeMs(defaultMs: number): number {
   return ms;
 }
 
+/** BENCH_REPEAT: how many times to run each scenario in a row (default 1). */
+export function readRepeat(): number {
+  const raw = process.env['BENCH_REPEAT'];
+  if (raw === undefined || raw === '') return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 20) throw new UsageError(`BENCH_REPEAT must be an integer from 1 to 20, got '${raw}'`);
+  return n;
+}
+
 /**
  * BENCH_FILTER: comma-separated scenario ids, matched exactly, not as substrings ('buffered'
  * must not also select 'unbuffered'). Returns the selected items in their own order.

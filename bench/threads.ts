@@ -4,7 +4,11 @@
  * progress on stderr, and a JSON copy in bench/results/.
  *
  * Env: BENCH_TIME_MS (time budget per throughput task, default 1500),
- *      BENCH_FILTER (comma-separated scenario ids: single, batch, pingpong, notify).
+ *      BENCH_FILTER (comma-separated scenario ids: single, batch, objects, select, pingpong,
+ *      notify),
+ *      BENCH_REPEAT (run each scenario that many times in a row, default 1: the tables are the
+ *      last run's, and a spread table gives every target's ratio in each run; on this shared
+ *      machine one run can differ from the next by more than its margins say).
  * Exit status 1 when any row failed; a missed target is reported, not an error.
  */
 import os from 'node:os';
@@ -12,12 +16,14 @@ import {
   formatHeader,
   progress,
   readFilter,
+  readRepeat,
   readTimeMs,
   reportProgress,
   runMain,
   writeResults,
 } from './cli.js';
-import { CROSS_THREAD_SCENARIOS } from './cross-thread/scenarios.js';
+import { CROSS_THREAD_SCENARIOS, type ScenarioRun } from './cross-thread/scenarios.js';
+import { formatSpread } from './cross-thread/spread.js';
 import { describeMachine, formatLoad } from './machine.js';
 
 const DEFAULT_TIME_MS = 1500;
@@ -39,13 +45,19 @@ async function main(): Promise<void> {
 
   const reports: object[] = [];
   let failed = false;
+  const repeat = readRepeat();
   for (const [i, scenario] of CROSS_THREAD_SCENARIOS.entries()) {
     if (!scenarios.includes(scenario)) continue;
-    progress(`${scenario.id}:`);
-    const run = await scenario.run(i + 1, { timeMs, onTaskDone: reportProgress });
-    console.log(run.markdown);
-    reports.push(run.json);
-    failed ||= run.failed;
+    const runs: ScenarioRun[] = [];
+    for (let r = 1; r <= repeat; r++) {
+      progress(repeat === 1 ? `${scenario.id}:` : `${scenario.id} (run ${r} of ${repeat}):`);
+      const run = await scenario.run(i + 1, { timeMs, onTaskDone: reportProgress });
+      runs.push(run);
+      reports.push(run.json);
+      failed ||= run.failed;
+    }
+    console.log(runs.at(-1)!.markdown);
+    if (repeat > 1) console.log(formatSpread(runs));
   }
 
   const loadavgAfter = os.loadavg();

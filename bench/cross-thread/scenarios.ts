@@ -18,6 +18,8 @@ export interface ScenarioRun {
   readonly json: object;
   /** Some row failed (lost values, an error, a stall). */
   readonly failed: boolean;
+  /** The scenario's targets with this run's ratios (none for the notify counts). */
+  readonly targets: readonly TargetResult[];
 }
 
 export interface CrossThreadScenario {
@@ -36,6 +38,7 @@ const throughput: CrossThreadScenario[] = THROUGHPUT_SCENARIOS.map((scenario) =>
       markdown: formatThroughput(index, scenario, results, targets),
       json: { id: scenario.id, title: scenario.title, valuesPerIteration: scenario.n, results, targets: withStatus(targets) },
       failed: results.some((r) => r.outcome.kind === 'failed'),
+      targets,
     };
   },
 }));
@@ -56,6 +59,7 @@ const pingpong: CrossThreadScenario = {
       markdown: formatLatency(title, LATENCY_ROWS, results, targets),
       json: { id: 'pingpong', title, results, targets: withStatus(targets) },
       failed: results.some((r) => r.outcome.kind === 'failed'),
+      targets,
     };
   },
 };
@@ -114,6 +118,7 @@ const notify: CrossThreadScenario = {
         results: results.map(({ row, outcome }) => ({ ...row, outcome, status: notifyStatus(outcome) })),
       },
       failed: results.some((r) => r.outcome.kind === 'failed'),
+      targets: [],
     };
   },
 };
@@ -127,6 +132,7 @@ const selectScenario: CrossThreadScenario = {
       markdown: formatSelect(index, results, targets),
       json: { id: 'select', results, targets: withStatus(targets) },
       failed: results.some((r) => r.outcome.kind === 'failed'),
+      targets,
     };
   },
 };
