@@ -87,6 +87,8 @@ static int read_object(unsigned char *base, long length, uint32_t major, uint32_
   uint32_t policy = (uint32_t)h->policy;
   if (policy > SABCHAN_POLICY_DROPPING) return refuse("policy", "unknown policy", h->policy);
   if (h->capacity == 0 && policy != SABCHAN_POLICY_BLOCK) return refuse("policy", "rendezvous with policy", h->policy);
+  /* Check 17 (SPEC.md 9.2): FEATURE_SPSC is for numeric channels only (5.8.1). */
+  if (((uint32_t)h->required_features & SABCHAN_FEATURE_SPSC) != 0u) return refuse("spsc", "spsc object channel, kind", h->kind);
   int32_t max_message = h->max_message_bytes;
   if (max_message < 1 || (uint32_t)max_message > slots - SABCHAN_RECORD_HEADER_BYTES) {
     return refuse("max message bytes", "max message bytes", max_message);
@@ -222,6 +224,9 @@ int main(int argc, char **argv) {
   if (policy > SABCHAN_POLICY_DROPPING) return refuse("policy", "unknown policy", h->policy);
   /* SHOULD (SPEC.md 9.2): a rendezvous channel only blocks. sabchan 1.0 itself does not check. */
   if (h->capacity == 0 && policy != SABCHAN_POLICY_BLOCK) return refuse("policy", "rendezvous with policy", h->policy);
+  /* Check 17 (SPEC.md 9.2): FEATURE_SPSC needs a capacity and no sliding policy (5.8.1). */
+  int spsc = ((uint32_t)h->required_features & SABCHAN_FEATURE_SPSC) != 0u;
+  if (spsc && (h->capacity == 0 || policy == SABCHAN_POLICY_SLIDING)) return refuse("spsc", "spsc channel with capacity 0 or a sliding policy, policy", h->policy);
 
   uint32_t head_word = (uint32_t)load(&h->prod_head);
   uint32_t prod_head = head_word & SABCHAN_POSITION_MASK;
@@ -241,6 +246,7 @@ int main(int argc, char **argv) {
       SABCHAN_IDX_CONS_HEAD, SABCHAN_IDX_CONS_TAIL,  SABCHAN_IDX_RX_WAITING, SABCHAN_IDX_RX_EPOCH,
       SABCHAN_IDX_TX_WAITING, SABCHAN_IDX_TX_EPOCH,  SABCHAN_IDX_CLOSE_REASON, SABCHAN_IDX_LAP,
       SABCHAN_IDX_STATE,     SABCHAN_IDX_EXIT_CODE,  SABCHAN_IDX_PROD_TURN_WAITERS, SABCHAN_IDX_CONS_TURN_WAITERS,
+      SABCHAN_IDX_SPSC_PRODUCER, SABCHAN_IDX_SPSC_CONSUMER, SABCHAN_IDX_SPSC_TOKENS,
   };
   int32_t *words = (int32_t *)base;
   int reserved_zero = 1;
@@ -264,10 +270,14 @@ int main(int argc, char **argv) {
   printf("cons_head %lu\n", (unsigned long)cons_head);
   printf("cons_tail %lu\n", (unsigned long)cons_tail);
   printf("reserved_zero %d\n", reserved_zero);
-  /* Invariant R1 (SPEC.md 5.1), as distances. */
-  int r1 = distance(cons_tail, cons_head) + distance(cons_head, prod_tail) + distance(prod_tail, prod_head) ==
-               distance(cons_tail, prod_head) &&
-           distance(cons_tail, prod_head) <= capacity;
+  /* SPEC.md 5.8: a single-producer single-consumer channel never moves its heads, so R1 and
+   * the drained test read the tails only. */
+  printf("spsc %d\n", spsc);
+  /* Invariant R1 (SPEC.md 5.1), as distances; for spsc, consTail <= prodTail <= consTail + cap (S2). */
+  int r1 = spsc ? distance(cons_tail, prod_tail) <= capacity
+                : distance(cons_tail, cons_head) + distance(cons_head, prod_tail) + distance(prod_tail, prod_head) ==
+                          distance(cons_tail, prod_head) &&
+                      distance(cons_tail, prod_head) <= capacity;
   printf("invariant_r1 %d\n", r1);
   printf("values");
   const unsigned char *data = base + SABCHAN_SZ_HEADER;
@@ -275,7 +285,8 @@ int main(int argc, char **argv) {
     print_value(data, lane, pos & (slots - 1u));
   }
   printf("\n");
-  printf("drained %d\n", closed && (prod_tail == prod_head || sealed) && cons_head == prod_tail);
+  if (spsc) printf("drained %d\n", closed && sealed && cons_tail == prod_tail); /* 5.8.5 */
+  else printf("drained %d\n", closed && (prod_tail == prod_head || sealed) && cons_head == prod_tail);
   free(base);
   return 0;
 }

@@ -998,6 +998,7 @@ describe('native-layout/conformance/read_dump.c reads what the library wrote', (
       channel_id_nonzero: '1',
       prod_head: '3',
       closed: '1',
+      spsc: '0',
       close_reason: '1',
       prod_tail: '3',
       cons_head: '2147483647',
@@ -1007,6 +1008,34 @@ describe('native-layout/conformance/read_dump.c reads what the library wrote', (
       drained: '0',
     });
     expect(lines.get('values')!.trim().split(' ').map(Number)).toEqual(values.slice(2));
+  });
+
+  test('an f64 spsc channel across the wrap (SPEC.md 5.8): heads unmoved, tails tell the values, drained once the seal is reached', async () => {
+    const ch = chanAt({ type: 'f64', capacity: 8, spsc: true }, 2 ** 31 - 3);
+    const values = [1.5, -2.25, Math.PI, 1e300, -0, 5e-324];
+    for (const v of values) await ch.put(v);
+    expect([await ch.get(), await ch.get()]).toEqual([1.5, -2.25]);
+    ch.close();
+    const before = run(ch.handle.buffer, 'spsc');
+    expect(before.status).toBe(0);
+    expect(Object.fromEntries([...before.lines].filter(([k]) => k !== 'values'))).toMatchObject({
+      spsc: '1',
+      prod_head: '2147483645', // where the channel started: the heads never move
+      cons_head: '2147483645',
+      prod_tail: '3',
+      cons_tail: '2147483647',
+      closed: '1',
+      reserved_zero: '1', // the SPSC words are named, not stray
+      invariant_r1: '1',
+      drained: '0',
+    });
+    expect(before.lines.get('values')!.trim().split(' ').map(Number)).toEqual(values.slice(2));
+    while ((await ch.get()) !== undefined);
+    const after = run(ch.handle.buffer, 'spsc-drained');
+    expect(after.lines.get('drained')).toBe('1');
+    expect(after.lines.get('values')).toBe('values'); // the line holds its name only: no value left
+    // A plain channel's dump says so too.
+    expect(run(sharedChan({ type: 'f64', capacity: 2 }).handle.buffer, 'plain').lines.get('spsc')).toBe('0');
   });
 
   test('an i16 sliding channel (capacity 5 in 8 slots), open', async () => {
@@ -1038,6 +1067,14 @@ describe('native-layout/conformance/read_dump.c reads what the library wrote', (
     { what: 'another data offset', check: 'data offset', edit: (w) => (w[L.IDX_DATA_OFFSET] = 512) },
     { what: 'buffer longer than the layout', check: 'length', edit: () => undefined, grow: 8 },
     { what: 'unknown policy', check: 'policy', edit: (w) => (w[L.IDX_POLICY] = 3) },
+    {
+      what: 'spsc with a sliding policy (check 17)',
+      check: 'spsc',
+      edit: (w) => {
+        w[L.IDX_REQUIRED_FEATURES] |= L.FEATURE_SPSC;
+        w[L.IDX_POLICY] = L.POLICY_SLIDING;
+      },
+    },
   ];
   test.each(corruptions)('refused alike by C and by attach: $what', ({ what, check, edit, grow = 0 }) => {
     const original = sharedChan({ type: 'f64', capacity: 8 }).handle.buffer;
