@@ -6,6 +6,8 @@
  *   - a party that follows SPEC.md by the letter (here in JS, on plain typed arrays) and a
  *     C reader interoperate with the library on the same buffer;
  *   - all of the above for object channels too (layout 1.1: records in a byte ring, permits);
+ *   - single-producer single-consumer channels (SPEC.md 5.8): a SPEC party owns a side,
+ *     publishes and frees by the tails, closes by sealing; the C reader reads them by the tails;
  *   - select across threads (layout 1.1, SPEC.md 7.6): a SPEC party rings a library select
  *     blocked in a worker, and the library rings a SPEC party's slot in its doorbell table.
  */
@@ -16,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { HEADER_PATH, renderHeader, renderSpec, SPEC_PATH } from '../../native-layout/generate.js';
-import { attach, AttachError, sharedChan, structCodec, utf8Codec, type NumericChanOptions, type ObjectChanOptions } from '../../src/index.js';
+import { attach, AttachError, sharedChan, SpscOwnerError, structCodec, utf8Codec, type NumericChanOptions, type ObjectChanOptions } from '../../src/index.js';
 import * as L from '../../src/shared/layout.js';
 import { SAFETY_TIMEOUT_MS } from '../../src/shared/wait.js';
 import { startTsWorker } from '../helpers/ts-worker.js';
@@ -484,6 +486,169 @@ describe('a party following SPEC.md interoperates with the library', () => {
     expect(specPut(ch.handle.buffer, 6)).toBe('closed');
     expect(specTake(ch.handle.buffer)).toBe(5);
     expect(specTake(ch.handle.buffer)).toBe('drained');
+  });
+});
+
+// ---- a party that follows SPEC.md 5.8 for spsc channels ---------------------------------------
+
+/**
+ * One side of an spsc f64 channel, owned by this party (SPEC.md 5.8.2): its token, its local
+ * copy of its own tail and its remembered copy of the other side's.
+ */
+class SpecSpscSide {
+  private readonly w: Int32Array;
+  private readonly lane: Float64Array;
+  private readonly cap: number;
+  private readonly token: number;
+  private own = 0;
+  private other = 0;
+
+  constructor(
+    buffer: SharedArrayBuffer,
+    private readonly side: 'producer' | 'consumer',
+  ) {
+    this.w = wordsOf(buffer);
+    this.lane = new Float64Array(buffer, L.SZ_HEADER, this.w[L.IDX_SLOTS]!);
+    this.cap = this.w[L.IDX_CAPACITY]!;
+    this.token = Atomics.add(this.w, L.IDX_SPSC_TOKENS, 1) + 1; // 5.8.2 step 1
+  }
+
+  /** 5.8.2 steps 2 and 5. @returns false when another party owns the side. */
+  claim(): boolean {
+    const w = this.w;
+    const ownerIdx = this.side === 'producer' ? L.IDX_SPSC_PRODUCER : L.IDX_SPSC_CONSUMER;
+    const o = Atomics.compareExchange(w, ownerIdx, 0, this.token);
+    if (o !== 0 && o !== this.token) return false;
+    if (this.side === 'producer') {
+      this.own = Atomics.load(w, L.IDX_PROD_TAIL) & L.POSITION_MASK;
+      this.other = Atomics.load(w, L.IDX_CONS_TAIL);
+    } else {
+      this.own = Atomics.load(w, L.IDX_CONS_TAIL);
+      this.other = Atomics.load(w, L.IDX_PROD_TAIL) & L.POSITION_MASK;
+    }
+    return true;
+  }
+
+  /** 5.8.3, put of one value. */
+  put(value: number): 'ok' | 'full' | 'closed' {
+    const w = this.w;
+    const t = this.own;
+    if (this.cap - d(this.other, t) < 1) {
+      this.other = Atomics.load(w, L.IDX_CONS_TAIL);
+      if (this.cap - d(this.other, t) < 1) return (Atomics.load(w, L.IDX_PROD_HEAD) & L.FLAG_CLOSED) !== 0 ? 'closed' : 'full';
+    }
+    this.lane[t & (this.lane.length - 1)] = value;
+    const end = (t + 1) & L.POSITION_MASK;
+    if (end >>> L.LAP_SHIFT !== t >>> L.LAP_SHIFT) {
+      if (Atomics.load(w, L.IDX_PROD_TAIL) !== t) return 'closed';
+      Atomics.add(w, L.IDX_LAP, 1);
+    }
+    if (Atomics.compareExchange(w, L.IDX_PROD_TAIL, t, end) !== t) return 'closed'; // sealed
+    this.own = end;
+    wakeIfWaiting(w, L.IDX_RX_WAITING, L.IDX_RX_EPOCH);
+    return 'ok';
+  }
+
+  /** 5.8.3, take of one value, and 5.8.5 when nothing is there. */
+  take(): number | 'empty' | 'drained' {
+    const w = this.w;
+    const c = this.own;
+    if (d(c, this.other) < 1) {
+      this.other = Atomics.load(w, L.IDX_PROD_TAIL) & L.POSITION_MASK;
+      if (d(c, this.other) < 1) return specSpscDrained(w) ? 'drained' : 'empty';
+    }
+    const value = this.lane[c & (this.lane.length - 1)]!;
+    this.own = (c + 1) & L.POSITION_MASK;
+    Atomics.store(w, L.IDX_CONS_TAIL, this.own);
+    wakeIfWaiting(w, L.IDX_TX_WAITING, L.IDX_TX_EPOCH);
+    return value;
+  }
+}
+
+/** SPEC.md 5.8.5: closed, sealed, and CONS_TAIL at the seal. */
+function specSpscDrained(w: Int32Array): boolean {
+  if ((Atomics.load(w, L.IDX_PROD_HEAD) & L.FLAG_CLOSED) === 0) return false;
+  const t = Atomics.load(w, L.IDX_PROD_TAIL);
+  return (t & L.FLAG_SEALED) !== 0 && Atomics.load(w, L.IDX_CONS_TAIL) === (t & L.POSITION_MASK);
+}
+
+/** SPEC.md 5.8.5: 8.1 steps 1 to 3, the seal, then the wake-ups. */
+function specSpscClose(buffer: SharedArrayBuffer): void {
+  const w = wordsOf(buffer);
+  Atomics.compareExchange(w, L.IDX_CLOSE_REASON, L.CLOSE_REASON_NONE, L.CLOSE_REASON_CLOSED);
+  Atomics.or(w, L.IDX_PROD_HEAD, L.FLAG_CLOSED);
+  for (;;) {
+    const t = Atomics.load(w, L.IDX_PROD_TAIL);
+    if ((t & L.FLAG_SEALED) !== 0 || Atomics.compareExchange(w, L.IDX_PROD_TAIL, t, t | L.FLAG_SEALED) === t) break;
+  }
+  for (const epoch of [L.IDX_RX_EPOCH, L.IDX_TX_EPOCH]) {
+    Atomics.add(w, epoch, 1);
+    Atomics.notify(w, epoch);
+  }
+}
+
+describe('a party following SPEC.md 5.8 interoperates with the library on spsc channels', () => {
+  const spscAt = (start: number) => chanAt({ type: 'f64', capacity: 4, spsc: true }, start);
+
+  test('the SPEC party produces, the library consumes; the library may not produce (SpscOwnerError), nor may a second SPEC producer', async () => {
+    const ch = spscAt(2 ** 31 - 2); // across the wrap
+    const producer = new SpecSpscSide(ch.handle.buffer, 'producer');
+    expect(producer.claim()).toBe(true);
+    expect([1, 2, 3, 4, 5].map((v) => producer.put(v))).toEqual(['ok', 'ok', 'ok', 'ok', 'full']);
+    expect(() => ch.offer(99)).toThrow(SpscOwnerError);
+    expect(new SpecSpscSide(ch.handle.buffer, 'producer').claim()).toBe(false);
+    expect([await ch.get(), await ch.get()]).toEqual([1, 2]);
+    expect(producer.put(6)).toBe('ok');
+    expect([ch.poll(), ch.poll(), ch.poll(), ch.poll()]).toEqual([3, 4, 6, undefined]);
+  });
+
+  test('the library produces, the SPEC party consumes; a parked library put is woken by the SPEC take', async () => {
+    const ch = spscAt(0);
+    const consumer = new SpecSpscSide(ch.handle.buffer, 'consumer');
+    expect(consumer.claim()).toBe(true);
+    for (let v = 1; v <= 4; v++) expect(ch.offer(v)).toBe(true);
+    const parked = ch.put(5); // full: parks, with TX_WAITING set
+    expect(Atomics.load(wordsOf(ch.handle.buffer), L.IDX_TX_WAITING)).toBe(1);
+    expect(consumer.take()).toBe(1);
+    expect(await parked).toBe(true);
+    expect([consumer.take(), consumer.take(), consumer.take(), consumer.take(), consumer.take()]).toEqual([2, 3, 4, 5, 'empty']);
+    expect(() => ch.poll()).toThrow(SpscOwnerError);
+  });
+
+  test('a parked library get is woken by a SPEC put (RX_WAITING, RX_EPOCH)', async () => {
+    const ch = spscAt(0);
+    const w = wordsOf(ch.handle.buffer);
+    const producer = new SpecSpscSide(ch.handle.buffer, 'producer');
+    expect(producer.claim()).toBe(true);
+    const epoch = Atomics.load(w, L.IDX_RX_EPOCH);
+    const got = ch.get();
+    expect(Atomics.load(w, L.IDX_RX_WAITING)).toBe(1);
+    expect(producer.put(42)).toBe('ok');
+    expect(Atomics.load(w, L.IDX_RX_EPOCH)).toBe(epoch + 1);
+    expect(await got).toBe(42);
+  });
+
+  test('close by the SPEC party seals: values before it arrive, then the end; later puts fail on both sides', async () => {
+    const ch = spscAt(2 ** 31 - 1);
+    const producer = new SpecSpscSide(ch.handle.buffer, 'producer');
+    expect(producer.claim()).toBe(true);
+    expect(producer.put(7)).toBe('ok');
+    specSpscClose(ch.handle.buffer);
+    expect(ch.closed).toBe(true);
+    expect(producer.put(8)).toBe('closed');
+    expect(await ch.get()).toBe(7);
+    expect(await ch.get()).toBeUndefined();
+  });
+
+  test('close by the library: the SPEC producer fails and the SPEC consumer sees the end after the values', () => {
+    const ch = spscAt(0);
+    const producer = new SpecSpscSide(ch.handle.buffer, 'producer');
+    const consumer = new SpecSpscSide(ch.handle.buffer, 'consumer');
+    expect([producer.claim(), consumer.claim()]).toEqual([true, true]);
+    expect(producer.put(5)).toBe('ok');
+    ch.close();
+    expect(producer.put(6)).toBe('closed');
+    expect([consumer.take(), consumer.take()]).toEqual([5, 'drained']);
   });
 });
 
