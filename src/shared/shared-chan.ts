@@ -66,6 +66,7 @@ import {
   IDX_TX_EPOCH,
   IDX_TX_WAITING,
   SZ_HEADER,
+  LANES,
   type LaneType,
 } from './layout.js';
 import { checkDestination, GetManyOp, PutManyOp, type NumericArray } from './bulk-ops.js';
@@ -127,8 +128,14 @@ export class SharedChan<T = number> extends ChanFacade<T> {
   private readonly spin = new SpinBudget();
   /** This thread's prefetched values (H7); null when prefetch is off and nothing is held. */
   private prefetched: Prefetch | null = null;
-  /** A buffered float lane: every number may enter, and a put completes once it entered. */
-  private readonly anyNumber: boolean;
+  /**
+   * putSync's fast path (a buffered numeric channel, where a put completes once its value
+   * entered): the values a lane takes without a closer look, [fastMin, fastMax], and whether
+   * they must be integers. An empty range (object and rendezvous channels) turns it off.
+   */
+  private readonly fastMin: number;
+  private readonly fastMax: number;
+  private readonly fastIntegers: boolean;
 
   /**
    * How long this thread's sync calls on this channel spin before they sleep, in
@@ -227,7 +234,10 @@ export class SharedChan<T = number> extends ChanFacade<T> {
     this.policy = config.policy;
     this.spsc = config.spsc;
     this.twoPhasePut = config.capacity === 0;
-    this.anyNumber = (config.type === 'f64' || config.type === 'f32') && config.capacity > 0;
+    const lane = config.type === 'object' || config.capacity === 0 ? null : LANES[config.type];
+    this.fastMin = lane === null ? Infinity : lane.min;
+    this.fastMax = lane === null ? -Infinity : lane.max;
+    this.fastIntegers = lane !== null && lane.integer;
     this.rx = new EpochWatcher(words, IDX_RX_WAITING, IDX_RX_EPOCH, () => !this.serveGets());
     this.tx = new EpochWatcher(words, IDX_TX_WAITING, IDX_TX_EPOCH, () => !this.servePuts());
   }
@@ -281,9 +291,20 @@ export class SharedChan<T = number> extends ChanFacade<T> {
    * @throws TimeoutError when `timeout` ms passed first; nothing was transferred.
    */
   putSync(value: T, opts?: { timeout?: number }): boolean {
-    // The common case in one test: a float lane (any number is valid), no option, none of this
+    // The common case in a few tests: a number the lane takes as it is (NaN fails the range
+    // test and goes the long way, which accepts it in a float lane), no option, none of this
     // thread's puts parked ahead (H1), room now. Anything else takes the general path below.
-    if (this.anyNumber && typeof value === 'number' && opts === undefined && this.putq.length === 0 && this.numbers!.putOne(value) === 1) return true;
+    if (
+      typeof value === 'number' &&
+      value >= this.fastMin &&
+      value <= this.fastMax &&
+      (!this.fastIntegers || Number.isInteger(value)) &&
+      opts === undefined &&
+      this.putq.length === 0 &&
+      this.numbers!.putOne(value) === 1
+    ) {
+      return true;
+    }
     this.checkPut(value, 'putSync');
     const timeout = timeoutOf('putSync', opts);
     let entered = this.putNowInOrder(value);

@@ -87,6 +87,8 @@ const PUT_FORMS: [string, (ch: SharedChan, v: unknown) => unknown][] = [
   ['put', (ch, v) => ch.put(v as number)],
   ['offer', (ch, v) => ch.offer(v as number)],
   ['putSync', (ch, v) => ch.putSync(v as number, { timeout: 1000 })],
+  // Without options putSync first tries its fast path (shared-chan.ts), which must refuse too.
+  ['putSync without options', (ch, v) => ch.putSync(v as number)],
   ['putMany', (ch, v) => ch.putMany([7, v as number, 8])],
   ['putManySync', (ch, v) => ch.putManySync([7, v as number, 8], { timeout: 1000 })],
 ];

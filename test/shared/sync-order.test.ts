@@ -11,7 +11,7 @@ import { HEADER_WORDS, SZ_HEADER, type LaneType } from '../../src/shared/layout.
 import { laneView } from '../../src/shared/lanes.js';
 import { NumericRing } from '../../src/shared/ring.js';
 
-describe.each<LaneType>(['f64', 'i32'])('%s channel', (type) => {
+describe.each<LaneType>(['f64', 'i32', 'u8'])('%s channel', (type) => {
   it('putSync goes behind this thread\'s parked put when another thread freed the room', async () => {
     const ch = sharedChan({ type, capacity: 2 });
     const other = new NumericRing(new Int32Array(ch.handle.buffer, 0, HEADER_WORDS), laneView(type, ch.handle.buffer, SZ_HEADER, 2));
