@@ -28,6 +28,7 @@ const BATCH = 128;
 let checksum = 0;
 
 const mpmc = sharedChan({ type: 'f64', capacity: CAPACITY });
+const mpmcI16 = sharedChan({ type: 'i16', capacity: CAPACITY });
 const spsc = sharedChan({ type: 'f64', capacity: CAPACITY, spsc: true });
 // ringbuf.js keeps one slot empty: give it one more so that it holds ROUND values too.
 const ringbuf = new RingBuffer(RingBuffer.getStorageForCapacity(CAPACITY + 1, Float64Array), Float64Array);
@@ -65,6 +66,14 @@ const ROWS: Row[] = [
     fn: () => {
       for (let i = 0; i < ROUND; i++) mpmc.putSync(i);
       for (let i = 0; i < ROUND; i++) checksum += mpmc.getSync()!;
+    },
+  },
+  {
+    label: 'sabchan putSync + getSync, i16 lane (range checked)',
+    peer: 'ringbuf.js push(1) + pop(1)',
+    fn: () => {
+      for (let i = 0; i < ROUND; i++) mpmcI16.putSync(i & 0x3fff);
+      for (let i = 0; i < ROUND; i++) checksum += mpmcI16.getSync()!;
     },
   },
   {
