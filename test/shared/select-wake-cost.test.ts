@@ -26,8 +26,11 @@ afterEach(() => {
   restore = null;
 });
 
-/** Counts this thread's Atomics.notify calls on doorbell tables and channel headers while `act` runs. */
-function counted(act: () => void): Counts {
+/**
+ * Starts counting this thread's Atomics.notify calls on doorbell tables and channel headers;
+ * `restore` (also run after each test) stops it.
+ */
+function countNotifies(): Counts {
   const counts: Counts = { doorbell: 0, channel: 0 };
   const notify = Atomics.notify;
   restore = () => {
@@ -38,10 +41,16 @@ function counted(act: () => void): Counts {
     else if (ta[0] === MAGIC) counts.channel++;
     return notify(ta, index, count);
   }) as typeof Atomics.notify;
+  return counts;
+}
+
+/** Counts this thread's Atomics.notify calls while `act` runs. */
+function counted(act: () => void): Counts {
+  const counts = countNotifies();
   try {
     act();
   } finally {
-    restore();
+    restore!();
     restore = null;
   }
   return counts;
@@ -158,21 +167,12 @@ describe('nobody is notified when nobody waits', () => {
     expect(counts).toEqual({ doorbell: 0, channel: 0 });
     // The Promise facade too, when nothing has to park (counted across the awaits).
     const c = chans[1]!;
-    const tally: Counts = { doorbell: 0, channel: 0 };
-    const notify = Atomics.notify;
-    restore = () => {
-      Atomics.notify = notify;
-    };
-    Atomics.notify = ((ta: Int32Array, index: number, count?: number): number => {
-      if (ta[0] === DOORBELL_MAGIC) tally.doorbell++;
-      else if (ta[0] === MAGIC) tally.channel++;
-      return notify(ta, index, count);
-    }) as typeof Atomics.notify;
+    const tally = countNotifies();
     for (let k = 0; k < 100; k++) {
       expect(await c.put({ k })).toBe(true);
       expect(await c.get()).toEqual({ k });
     }
-    restore();
+    restore!();
     restore = null;
     const promised = { ...tally };
     expect(promised).toEqual({ doorbell: 0, channel: 0 });
