@@ -4,7 +4,9 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describeCommit, formatLoad, type Machine } from './machine.js';
+import os from 'node:os';
+import { Bench } from 'tinybench';
+import { describeCommit, describeMachine, formatLoad, type Machine } from './machine.js';
 import type { Outcome } from './measure.js';
 
 /** A bad environment variable: reported as one line, without a stack trace. */
@@ -112,4 +114,39 @@ export function runMain(main: () => Promise<void>): void {
     console.error(err instanceof UsageError ? err.message : err);
     process.exitCode = 1;
   });
+}
+
+/** A timed row of a one-thread microbenchmark (codecs.ts, ring-ops.ts). */
+export interface TimedRow {
+  readonly label: string;
+  /** One timed call: `perCall` units of work. */
+  readonly fn: () => void;
+}
+
+/**
+ * Prints the header of a one-thread microbenchmark, times every row under tinybench (progress
+ * on stderr), and returns ns per unit of work and the relative margin, by label.
+ */
+export async function timeRows(
+  title: string,
+  id: string,
+  rows: readonly TimedRow[],
+  perCall: number,
+  defaultTimeMs: number,
+): Promise<Map<string, { ns: number; rme: number }>> {
+  const timeMs = readTimeMs(defaultTimeMs);
+  const machine = describeMachine();
+  const busy = machine.loadavg[0]! > os.availableParallelism() / 2;
+  console.log(formatHeader(title, machine, { busy, timeMs, scenarioIds: [id] }));
+  const bench = new Bench({ time: timeMs, warmupTime: Math.min(300, timeMs / 3), iterations: 20 });
+  for (const row of rows) bench.add(row.label, row.fn);
+  bench.addEventListener('cycle', (e) => process.stderr.write(`  done: ${e.task.name}\n`));
+  await bench.run();
+  const ns = new Map<string, { ns: number; rme: number }>();
+  for (const task of bench.tasks) {
+    const r = task.result;
+    if (r.state !== 'completed') throw new Error(`${task.name}: tinybench state '${r.state}'`);
+    ns.set(task.name, { ns: (r.latency.mean * 1e6) / perCall, rme: r.latency.rme });
+  }
+  return ns;
 }

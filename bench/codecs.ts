@@ -13,10 +13,9 @@
  */
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
-import { Bench } from 'tinybench';
 import { jsonCodec, structCodec, type Codec } from '../src/codec/index.js';
-import { formatHeader, readTimeMs, runMain } from './cli.js';
-import { describeMachine, formatLoad } from './machine.js';
+import { runMain, timeRows } from './cli.js';
+import { formatLoad } from './machine.js';
 import os from 'node:os';
 
 const DEFAULT_TIME_MS = 1000;
@@ -155,21 +154,7 @@ const ROWS: Row[] = [
 ];
 
 async function main(): Promise<void> {
-  const timeMs = readTimeMs(DEFAULT_TIME_MS);
-  const machine = describeMachine();
-  const busy = machine.loadavg[0]! > os.availableParallelism() / 2;
-  console.log(formatHeader('sabchan object codecs', machine, { busy, timeMs, scenarioIds: ['codecs'] }));
-  const bench = new Bench({ time: timeMs, warmupTime: Math.min(300, timeMs / 3), iterations: 20 });
-  for (const row of ROWS) bench.add(row.label, row.fn);
-  bench.addEventListener('cycle', (e) => process.stderr.write(`  done: ${e.task.name}\n`));
-  await bench.run();
-
-  const ns = new Map<string, { ns: number; rme: number }>();
-  for (const task of bench.tasks) {
-    const r = task.result;
-    if (r.state !== 'completed') throw new Error(`${task.name}: tinybench state '${r.state}'`);
-    ns.set(task.name, { ns: (r.latency.mean * 1e6) / BATCH, rme: r.latency.rme });
-  }
+  const ns = await timeRows('sabchan object codecs', 'codecs', ROWS, BATCH, DEFAULT_TIME_MS);
   const clone = ns.get('structuredClone')!.ns;
   const jsonNs = ns.get('jsonCodec')!.ns;
   const line = (label: string, ratios: boolean) => {

@@ -3,7 +3,7 @@
  * batch of 128) on a shared channel, multi-party and `spsc`, beside ringbuf.js push/pop on a
  * SharedArrayBuffer of the same size. With both parties in one thread no cache line moves
  * between cores, so this is the instruction cost alone: mostly Atomics calls, which Node 20
- * makes as builtin calls (~5 ns a load, ~9 ns a compare-and-swap here). The cross-thread
+ * makes as builtin calls (the last table times one call of each kind). The cross-thread
  * figures, where cache traffic adds to it, are `npm run bench:threads`.
  *
  *   npx tsx bench/ring-ops.ts                      # ~10 s
@@ -14,10 +14,9 @@
  */
 import os from 'node:os';
 import { RingBuffer } from 'ringbuf.js';
-import { Bench } from 'tinybench';
 import { sharedChan } from '../src/index.js';
-import { formatHeader, readTimeMs, runMain } from './cli.js';
-import { describeMachine, formatLoad } from './machine.js';
+import { runMain, timeRows } from './cli.js';
+import { formatLoad } from './machine.js';
 
 const DEFAULT_TIME_MS = 1000;
 const CAPACITY = 4096;
@@ -38,10 +37,13 @@ const into = new Float64Array(BATCH);
 
 interface Row {
   readonly label: string;
-  /** The ringbuf.js row this one is compared with. */
-  readonly peer: string;
+  /** The ringbuf.js row this one is compared with; none for the single Atomics calls. */
+  readonly peer?: string;
   readonly fn: () => void;
 }
+
+/** A word of shared memory for the single-call rows (ROUND calls per timed call). */
+const word = new Int32Array(new SharedArrayBuffer(64));
 
 // Every row is its own function literal: closures made from one literal share type feedback
 // in V8, and a call site that has seen several channels would charge each for the others.
@@ -108,31 +110,56 @@ const ROWS: Row[] = [
       for (let i = 0; i < ROUND; i += BATCH) checksum += spsc.getManySync(into);
     },
   },
+  // What the protocols are made of: one call of each kind, ROUND times per timed call.
+  {
+    label: 'Atomics.load',
+    fn: () => {
+      let sum = 0;
+      for (let i = 0; i < ROUND; i++) sum += Atomics.load(word, 1);
+      checksum += sum;
+    },
+  },
+  {
+    label: 'Atomics.store',
+    fn: () => {
+      for (let i = 0; i < ROUND; i++) Atomics.store(word, 2, i);
+    },
+  },
+  {
+    label: 'Atomics.compareExchange (succeeds)',
+    fn: () => {
+      let v = word[3]!; // only this thread writes the word: each CAS expects what the last wrote
+      for (let i = 0; i < ROUND; i++) v = Atomics.compareExchange(word, 3, v, v + 1) + 1;
+    },
+  },
+  {
+    label: 'plain read of a shared Int32Array',
+    fn: () => {
+      let sum = 0;
+      for (let i = 0; i < ROUND; i++) sum += word[i & 7]!;
+      checksum += sum;
+    },
+  },
 ];
 
 async function main(): Promise<void> {
-  const timeMs = readTimeMs(DEFAULT_TIME_MS);
-  const machine = describeMachine();
-  const busy = machine.loadavg[0]! > os.availableParallelism() / 2;
-  console.log(formatHeader('sabchan ring operations, one thread', machine, { busy, timeMs, scenarioIds: ['ring-ops'] }));
-  const bench = new Bench({ time: timeMs, warmupTime: Math.min(300, timeMs / 3), iterations: 20 });
-  for (const row of ROWS) bench.add(row.label, row.fn);
-  bench.addEventListener('cycle', (e) => process.stderr.write(`  done: ${e.task.name}\n`));
-  await bench.run();
-
-  const ns = new Map<string, { ns: number; rme: number }>();
-  for (const task of bench.tasks) {
-    const r = task.result;
-    if (r.state !== 'completed') throw new Error(`${task.name}: tinybench state '${r.state}'`);
-    ns.set(task.name, { ns: (r.latency.mean * 1e6) / ROUND, rme: r.latency.rme });
-  }
+  const ns = await timeRows('sabchan ring operations, one thread', 'ring-ops', ROWS, ROUND, DEFAULT_TIME_MS);
   console.log(`A ring of ${CAPACITY} f64, filled and emptied per timed call; ns per value moved (one put and one get).\n`);
   console.log('| put + get | ns/value | rme | ringbuf.js ÷ row |');
   console.log('|---|---:|---:|---:|');
   for (const row of ROWS) {
+    if (row.peer === undefined) continue;
     const { ns: t, rme } = ns.get(row.label)!;
     const peer = ns.get(row.peer)!.ns;
     console.log(`| ${row.label} | ${t.toFixed(2)} | ±${rme.toFixed(1)} % | ${(peer / t).toFixed(2)}x |`);
+  }
+  console.log('\nWhat one call costs:\n');
+  console.log('| call | ns | rme |');
+  console.log('|---|---:|---:|');
+  for (const row of ROWS) {
+    if (row.peer !== undefined) continue;
+    const { ns: t, rme } = ns.get(row.label)!;
+    console.log(`| ${row.label} | ${t.toFixed(2)} | ±${rme.toFixed(1)} % |`);
   }
   console.log(`\nRatios above 1: the row is that many times faster. Load average after the run: ${formatLoad(os.loadavg())}`);
   if (!Number.isFinite(checksum)) throw new Error('checksum');
