@@ -14,6 +14,20 @@ export function startTsWorker(entry: URL, data?: unknown, options: { transferLis
   return new Worker(boot, { workerData: { entry: entry.href, data }, transferList: options.transferList as never });
 }
 
+/** Resolves once the worker posts `{ ready: true }`; rejects on an uncaught error before that. */
+export function readyOf(worker: Worker): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onMessage = (m: { ready?: boolean }): void => {
+      if (m.ready === true) {
+        worker.off('message', onMessage);
+        resolve();
+      }
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+  });
+}
+
 /** Resolves with the worker's exit code; rejects on an uncaught error in the worker. */
 export function exited(worker: Worker): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -4,7 +4,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll } from 'vitest';
-import { startTsWorker } from '../../helpers/ts-worker.js';
+import { readyOf, startTsWorker } from '../../helpers/ts-worker.js';
 import { decode, type ConsumeResult, type ConsumeTask, type OneResult, type ProduceResult, type Reply, type Task } from './protocol.js';
 import type { SharedChan } from '../../../src/index.js';
 
@@ -56,18 +56,7 @@ export class Agent {
     const ready: Promise<void>[] = [];
     for (let i = 0; i < n; i++) {
       const worker = startTsWorker(AGENT);
-      ready.push(
-        new Promise<void>((resolve, reject) => {
-          const onMessage = (m: { ready?: boolean }): void => {
-            if (m.ready === true) {
-              worker.off('message', onMessage);
-              resolve();
-            }
-          };
-          worker.on('message', onMessage);
-          worker.once('error', reject);
-        }),
-      );
+      ready.push(readyOf(worker));
       agents.push(new Agent(`${prefix} ${i}`, worker));
     }
     await within(Promise.all(ready), 20_000, 'starting the test agents');

@@ -14,7 +14,7 @@ import {
   IDX_TX_WAITING,
   SELECT_MASK_WORDS,
 } from '../../../src/shared/layout.js';
-import { startTsWorker } from '../../helpers/ts-worker.js';
+import { readyOf, startTsWorker } from '../../helpers/ts-worker.js';
 import { within } from './pool.js';
 import type { ArmSpec, ProduceResult, SelectorTask, SelectResult, SelfSelectResult, StreamsResult } from './selector.js';
 
@@ -60,18 +60,7 @@ export class Selector {
     const ready: Promise<void>[] = [];
     for (let i = 0; i < n; i++) {
       const worker = startTsWorker(ENTRY);
-      ready.push(
-        new Promise<void>((resolve, reject) => {
-          const onMessage = (m: { ready?: boolean }): void => {
-            if (m.ready === true) {
-              worker.off('message', onMessage);
-              resolve();
-            }
-          };
-          worker.on('message', onMessage);
-          worker.once('error', reject);
-        }),
-      );
+      ready.push(readyOf(worker));
       out.push(new Selector(`${prefix} ${i}`, worker));
     }
     await within(Promise.all(ready), 20_000, `starting ${prefix} workers`);
