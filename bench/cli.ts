@@ -119,8 +119,8 @@ export function runMain(main: () => Promise<void>): void {
 /** A timed row of a one-thread microbenchmark (codecs.ts, ring-ops.ts). */
 export interface TimedRow {
   readonly label: string;
-  /** One timed call: `perCall` units of work. */
-  readonly fn: () => void;
+  /** One timed call: `perCall` units of work (awaited when it returns a promise). */
+  readonly fn: () => void | Promise<void>;
 }
 
 /**

@@ -11,6 +11,11 @@
  *
  * Each timed call moves ROUND values: the producer side fills the ring, the consumer side
  * empties it, so every operation finds room or a value (no waiting is timed).
+ *
+ * The `await getMany` row and the `await` row show what the Promise form adds to a batch: one
+ * `await` of a fulfilled promise per call, whatever the batch holds. A consumer that awaits
+ * pays it where ringbuf.js's busy-polling consumer pays nothing (bench/README.md, "Ring
+ * operations in one thread").
  */
 import os from 'node:os';
 import { RingBuffer } from 'ringbuf.js';
@@ -110,6 +115,14 @@ const ROWS: Row[] = [
       for (let i = 0; i < ROUND; i += BATCH) checksum += spsc.getManySync(into);
     },
   },
+  {
+    label: `sabchan spsc putManySync(${BATCH}) + await getMany(${BATCH})`,
+    peer: `ringbuf.js push(${BATCH}) + pop(${BATCH})`,
+    fn: async () => {
+      for (let i = 0; i < ROUND; i += BATCH) spsc.putManySync(batch);
+      for (let i = 0; i < ROUND; i += BATCH) checksum += await spsc.getMany(into);
+    },
+  },
   // What the protocols are made of: one call of each kind, ROUND times per timed call.
   {
     label: 'Atomics.load',
@@ -130,6 +143,14 @@ const ROWS: Row[] = [
     fn: () => {
       let v = word[3]!; // only this thread writes the word: each CAS expects what the last wrote
       for (let i = 0; i < ROUND; i++) v = Atomics.compareExchange(word, 3, v, v + 1) + 1;
+    },
+  },
+  {
+    label: 'await of a fulfilled promise',
+    fn: async () => {
+      let sum = 0;
+      for (let i = 0; i < ROUND; i++) sum += await Promise.resolve(i);
+      checksum += sum;
     },
   },
   {
