@@ -5,7 +5,7 @@
  *
  * Env: BENCH_TIME_MS (time budget per throughput task, default 1500),
  *      BENCH_FILTER (comma-separated scenario ids: single, batch, objects, select, pingpong,
- *      notify),
+ *      notify, parks),
  *      BENCH_REPEAT (run each scenario that many times in a row, default 1: the tables are the
  *      last run's, and a spread table gives every target's ratio in each run; on this shared
  *      machine one run can differ from the next by more than its margins say).

@@ -69,6 +69,25 @@ export function formatNotify(title: string, footnote: string, results: readonly 
   return lines.join('\n').trimEnd() + '\n';
 }
 
+/** The parks scenario: counts only, no target (the two rows are compared with each other). */
+export function formatParks(title: string, footnote: string, results: readonly NotifyResult[]): string {
+  const lines = [
+    title,
+    '',
+    '| consumer | ms | main waitAsync (parks) | producer notify | producer wait |',
+    '|---|--:|--:|--:|--:|',
+    ...results.map(({ row, outcome: o }) =>
+      o.kind === 'measured'
+        ? `| ${row.label} [1] | ${o.ms.toFixed(1)} | ${o.consumer.waitAsync} | ${o.producer.notify} | ${o.producer.wait} |`
+        : `| ${row.label} [1] | failed | | | |`,
+    ),
+    '',
+    `- [1] ${footnote}`,
+    ...results.flatMap(({ row, outcome: o }) => (o.kind === 'failed' ? [`- **${row.label} failed:** ${o.error}`] : [])),
+  ];
+  return lines.join('\n').trimEnd() + '\n';
+}
+
 export function notifyStatus(o: NotifyOutcome): 'PASS' | 'MISS' | 'n/a' {
   if (o.kind !== 'measured') return 'n/a';
   return o.producer.notify === 0 ? 'PASS' : 'MISS';

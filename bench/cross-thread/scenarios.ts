@@ -1,14 +1,15 @@
 /**
- * The four cross-thread scenarios behind one interface, so that threads.ts can filter, run
- * and report them alike: throughput (single, batch), latency (pingpong), notify counts.
+ * The cross-thread scenarios behind one interface, so that threads.ts can filter, run and
+ * report them alike: throughput (single, batch, objects), select, latency (pingpong), and
+ * counts of wake-ups (notify) and of parks (parks).
  */
 import { progress } from '../cli.js';
 import { targetStatus } from '../report.js';
 import type { TargetResult } from '../scenarios.js';
 import type { MeasureOptions } from '../measure.js';
-import { measureNotify, NOTIFY_ROWS, NOTIFY_VALUES } from './notify.js';
+import { measureNotify, NOTIFY_ROWS, NOTIFY_VALUES, PARK_ROWS, type NotifyRow } from './notify.js';
 import { LATENCY_ROWS, measureLatency, SAMPLES } from './pingpong.js';
-import { formatLatency, formatNotify, notifyStatus, type LatencyResult, type NotifyResult } from './report.js';
+import { formatLatency, formatNotify, formatParks, notifyStatus, type LatencyResult, type NotifyResult } from './report.js';
 import { formatSelect, measureSelect, selectTargets } from './select-stream.js';
 import { formatThroughput, measureThroughput, THROUGHPUT_SCENARIOS } from './throughput.js';
 
@@ -98,16 +99,21 @@ const NOTIFY_FOOTNOTE =
   'two iterations (the first warms up). "wait" counts `Atomics.wait`, which includes the 1 ms ' +
   'naps of a producer waiting for an earlier producer to commit (none here: one producer).';
 
+async function measureCounts(rows: readonly NotifyRow[]): Promise<NotifyResult[]> {
+  const results: NotifyResult[] = [];
+  for (const row of rows) {
+    const outcome = await measureNotify(row);
+    const o = outcome;
+    progress(`  ${row.label}: ${o.kind === 'failed' ? `FAILED: ${o.error}` : `producer notify ${o.producer.notify}, wait ${o.producer.wait}; main waitAsync ${o.consumer.waitAsync}`}`);
+    results.push({ row, outcome });
+  }
+  return results;
+}
+
 const notify: CrossThreadScenario = {
   id: 'notify',
   async run(index) {
-    const results: NotifyResult[] = [];
-    for (const row of NOTIFY_ROWS) {
-      const outcome = await measureNotify(row);
-      const o = outcome;
-      progress(`  ${row.label}: ${o.kind === 'failed' ? `FAILED: ${o.error}` : `producer notify ${o.producer.notify}, wait ${o.producer.wait}`}`);
-      results.push({ row, outcome });
-    }
+    const results = await measureCounts(NOTIFY_ROWS);
     const title = `## ${index}. Atomics.notify calls by a producer in steady state: ${NOTIFY_VALUES.toLocaleString('en')} values, worker → main`;
     return {
       markdown: formatNotify(title, NOTIFY_FOOTNOTE, results),
@@ -137,4 +143,27 @@ const selectScenario: CrossThreadScenario = {
   },
 };
 
-export const CROSS_THREAD_SCENARIOS: readonly CrossThreadScenario[] = [...throughput, selectScenario, pingpong, notify];
+const PARKS_FOOTNOTE =
+  'a ring of 4096 f64 fed by a worker\'s `putManySync` of 128; the main thread takes batches of 128 ' +
+  'with `await getMany()`. A park is an `Atomics.waitAsync` on the main thread (a wake-up through ' +
+  'its event loop); each one costs the producer a notify (a system call) on its next commit. By ' +
+  'default a `getMany` that finds the ring empty re-tries for up to 10 µs first (src/shared/wait.ts ' +
+  'ASYNC_SPIN); `setSpin(0)` parks at once. Counts are of calls on the channel\'s buffer, over ' +
+  'the second of two iterations; they depend on how the two threads fall into step, so compare ' +
+  'the rows, not runs.';
+
+const parks: CrossThreadScenario = {
+  id: 'parks',
+  async run(index) {
+    const results = await measureCounts(PARK_ROWS);
+    const title = `## ${index}. parks of an awaiting consumer: ${NOTIFY_VALUES.toLocaleString('en')} values in batches of 128, worker → main`;
+    return {
+      markdown: formatParks(title, PARKS_FOOTNOTE, results),
+      json: { id: 'parks', title, footnote: PARKS_FOOTNOTE, results },
+      failed: results.some((r) => r.outcome.kind === 'failed'),
+      targets: [],
+    };
+  },
+};
+
+export const CROSS_THREAD_SCENARIOS: readonly CrossThreadScenario[] = [...throughput, selectScenario, pingpong, notify, parks];
