@@ -15,6 +15,8 @@ import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { sharedChan, type Policy, type SharedChan } from '../../src/index.js';
 import { propParams, testTimeout } from '../helpers/fc-params.js';
+import { closeAndDrain, expectSameSettled, RealOps, runCommon, settleAndCompare } from './shared-history.js';
+import { SharedChanModel } from './shared-chan-model.js';
 
 type Msg = { k: number; s: string; a: number[] };
 type Cmd =
@@ -26,8 +28,6 @@ type Cmd =
   | { t: 'abort'; k: number }
   | { t: 'mutate'; k: number };
 
-type Settled = { ok: true; value: unknown } | { ok: false };
-
 const encoder = new TextEncoder();
 /** Payload bytes of `v` under the JSON codec. */
 const payloadBytes = (v: unknown): number => encoder.encode(JSON.stringify(v)).length;
@@ -37,19 +37,17 @@ const recordBytes = (v: unknown): number => 8 + ((payloadBytes(v) + 7) & ~7);
 const snapshot = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 /** The model: a FIFO of messages bounded by a count and by bytes, queues of waiting puts and gets. */
-class Model {
+class Model extends SharedChanModel<unknown> {
   buf: { v: unknown; bytes: number }[] = [];
   used = 0;
-  puts: { id: number; v: unknown }[] = [];
-  gets: { id: number }[] = [];
-  closed = false;
-  settled = new Map<number, Settled>();
 
   constructor(
     readonly n: number,
     readonly bytes: number,
     readonly policy: Policy,
-  ) {}
+  ) {
+    super();
+  }
 
   private fits(b: number): boolean {
     return this.buf.length < this.n && this.used + b <= this.bytes;
@@ -66,12 +64,7 @@ class Model {
     return m.v;
   }
 
-  private give(v: unknown): boolean {
-    const g = this.gets.shift();
-    if (g !== undefined) {
-      this.settled.set(g.id, { ok: true, value: v });
-      return true;
-    }
+  protected override store(v: unknown): boolean {
     const b = recordBytes(v);
     if (this.fits(b)) this.push(v, b);
     else if (this.policy === 'sliding') {
@@ -81,7 +74,7 @@ class Model {
     return true; // dropping: the value is dropped, the put succeeds
   }
 
-  private take(): unknown {
+  protected override take(): unknown {
     if (this.buf.length === 0) return undefined;
     const v = this.shift();
     // Freed room admits waiting puts, oldest first, while they fit.
@@ -92,41 +85,6 @@ class Model {
     }
     return v;
   }
-
-  put(id: number, v: unknown): void {
-    if (this.closed) this.settled.set(id, { ok: true, value: false });
-    else if (this.puts.length === 0 && this.give(v)) this.settled.set(id, { ok: true, value: true });
-    else this.puts.push({ id, v });
-  }
-
-  get(id: number): void {
-    const v = this.gets.length === 0 ? this.take() : undefined;
-    if (v !== undefined) this.settled.set(id, { ok: true, value: v });
-    else if (this.closed) this.settled.set(id, { ok: true, value: undefined });
-    else this.gets.push({ id });
-  }
-
-  offer(v: unknown): boolean {
-    return !this.closed && this.puts.length === 0 && this.give(v);
-  }
-
-  poll(): unknown {
-    return this.gets.length === 0 ? this.take() : undefined;
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const g of this.gets.splice(0)) this.settled.set(g.id, { ok: true, value: undefined });
-    for (const p of this.puts.splice(0)) this.settled.set(p.id, { ok: true, value: false });
-  }
-
-  abort(id: number): void {
-    if (this.settled.has(id)) return;
-    this.puts = this.puts.filter((p) => p.id !== id);
-    this.gets = this.gets.filter((g) => g.id !== id);
-    this.settled.set(id, { ok: false });
-  }
 }
 
 const msgArb = (maxAscii: number): fc.Arbitrary<Msg> =>
@@ -136,36 +94,17 @@ const msgArb = (maxAscii: number): fc.Arbitrary<Msg> =>
     a: fc.array(fc.integer({ min: 0, max: 99 }), { maxLength: 4 }),
   });
 
-const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
-
 /** Runs `cmds` against a real channel and the model, comparing after every step. */
 async function check(ch: SharedChan<Msg>, model: Model, cmds: Cmd[], label: string): Promise<void> {
-  const real = new Map<number, Settled>();
-  const aborters: AbortController[] = [];
+  const real = new RealOps();
   const putValues: Msg[] = []; // the live objects given to put / offer, for `mutate`
-  const track = (id: number, p: Promise<unknown>): void => {
-    p.then(
-      (value) => real.set(id, { ok: true, value }),
-      () => real.set(id, { ok: false }),
-    );
-  };
   for (const [step, cmd] of cmds.entries()) {
     const where = `step ${step} ${JSON.stringify(cmd)} on ${label}`;
     switch (cmd.t) {
       case 'put': {
-        const id = aborters.length;
-        aborters.push(new AbortController());
         const v = structuredClone(cmd.v); // a live object the test may mutate later
         putValues.push(v);
-        track(id, ch.put(v, { signal: aborters[id]!.signal }));
-        model.put(id, snapshot(v));
-        break;
-      }
-      case 'get': {
-        const id = aborters.length;
-        aborters.push(new AbortController());
-        track(id, ch.get({ signal: aborters[id]!.signal }));
-        model.get(id);
+        model.put(real.start((signal) => ch.put(v, { signal })), snapshot(v));
         break;
       }
       case 'offer': {
@@ -178,20 +117,12 @@ async function check(ch: SharedChan<Msg>, model: Model, cmds: Cmd[], label: stri
         }
         break;
       }
+      case 'get':
       case 'poll':
-        expect(ch.poll(), where).toEqual(model.poll());
-        break;
       case 'close':
-        ch.close();
-        model.close();
+      case 'abort':
+        runCommon(cmd, ch, model, real, where);
         break;
-      case 'abort': {
-        if (aborters.length === 0) break;
-        const id = cmd.k % aborters.length;
-        aborters[id]!.abort();
-        model.abort(id);
-        break;
-      }
       case 'mutate': {
         // H5: changing an object after its put changes nothing that arrives.
         if (putValues.length === 0) break;
@@ -202,18 +133,11 @@ async function check(ch: SharedChan<Msg>, model: Model, cmds: Cmd[], label: stri
         break;
       }
     }
-    await flush();
-    expect(Object.fromEntries(real), where).toEqual(Object.fromEntries(model.settled));
-    expect(ch.closed, where).toBe(model.closed);
+    await settleAndCompare(ch, model, real, where);
     expect(ch.length, where).toBe(model.buf.length);
   }
-  ch.close();
-  model.close();
-  await flush();
-  const rest: unknown[] = [];
-  for (let v = ch.poll(); v !== undefined; v = ch.poll()) rest.push(v);
-  expect(rest, label).toEqual(model.buf.map((m) => m.v));
-  expect(Object.fromEntries(real), label).toEqual(Object.fromEntries(model.settled));
+  expect(await closeAndDrain(ch, model), label).toEqual(model.buf.map((m) => m.v));
+  expectSameSettled(real, model, label);
 }
 
 const RUNS = 150;
