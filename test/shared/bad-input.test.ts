@@ -26,29 +26,8 @@ import {
   POLICY_SLIDING,
 } from '../../src/shared/layout.js';
 import { rng } from '../helpers/async.js';
+import { throwsSync, type ErrorClass } from './throws-sync.js';
 import { Agent, within } from './workers/pool.js';
-
-type ErrorClass = typeof TypeError | typeof RangeError | typeof AttachError;
-
-/** Runs `f`, which must throw synchronously an instance of `cls` whose message matches. */
-function throwsSync(f: () => unknown, cls: ErrorClass, message?: RegExp): Error {
-  let threw = false;
-  let error: unknown;
-  let returned: unknown;
-  try {
-    returned = f();
-  } catch (e) {
-    threw = true;
-    error = e;
-  }
-  if (!threw) {
-    if (returned instanceof Promise) returned.catch(() => undefined);
-    throw new Error(`expected a synchronous ${cls.name}, but the call returned ${returned instanceof Promise ? 'a promise' : String(returned)}`);
-  }
-  expect(error, `${String(error)}`).toBeInstanceOf(cls);
-  if (message !== undefined) expect((error as Error).message).toMatch(message);
-  return error as Error;
-}
 
 function throwsTimeout(f: () => unknown): Error {
   let error: unknown;

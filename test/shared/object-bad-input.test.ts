@@ -10,29 +10,8 @@
 import { describe, expect, it } from 'vitest';
 import { AttachError, attach, bytesCodec, select, sharedChan, structCodec, utf8Codec, type Codec, type SharedChan } from '../../src/index.js';
 import { flush, track } from '../contract/pending.js';
+import { throwsSync } from './throws-sync.js';
 import { POISON, taggedCodec } from './workers/object-codecs.js';
-
-type ErrorClass = typeof TypeError | typeof RangeError | typeof AttachError;
-
-/** Runs `f`, which must throw synchronously an instance of `cls` whose message matches. */
-function throwsSync(f: () => unknown, cls: ErrorClass, message?: RegExp): Error {
-  let threw = false;
-  let error: unknown;
-  let returned: unknown;
-  try {
-    returned = f();
-  } catch (e) {
-    threw = true;
-    error = e;
-  }
-  if (!threw) {
-    if (returned instanceof Promise) returned.catch(() => undefined);
-    throw new Error(`expected a synchronous ${cls.name}, but the call returned ${returned instanceof Promise ? 'a promise' : String(returned)}`);
-  }
-  expect(error, `${String(error)}`).toBeInstanceOf(cls);
-  if (message !== undefined) expect((error as Error).message).toMatch(message);
-  return error as Error;
-}
 
 /** The channel holds exactly `held` (in order) and still works: a put/get round trip. */
 async function stillWorks<T>(ch: SharedChan<T>, held: T[], probe: T): Promise<void> {
