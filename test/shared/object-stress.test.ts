@@ -11,69 +11,35 @@
  * and poll, both with seeded pauses so that either side blocks. Every task gives up at a
  * deadline and reports, so a hang fails with a message. Replay with SABCHAN_SEED=<n>.
  */
-import type { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sharedChan, type Policy, type SharedChan } from '../../src/index.js';
-import { startTsWorker } from '../helpers/ts-worker.js';
 import type { ObjectConsumeResult, ObjectProduceResult, ObjectTask } from './workers/object-agent.js';
 import { check as checkMessage } from './workers/object-messages.js';
 import { checkDelivery, within, type Stream } from './workers/pool.js';
 import { decode, encode } from './workers/protocol.js';
+import { TaskWorker, useWorkers } from './workers/task-worker.js';
 
 const BASE_SEED = Number(process.env.SABCHAN_SEED ?? Date.now() % 1_000_000);
 const DEADLINE_MS = 8_000;
 const BOUND_MS = 11_000;
 
 /** One worker running ./workers/object-agent.ts, one task at a time. */
-class ObjectAgent {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private readonly worker: Worker;
-  readonly ready: Promise<void>;
-
-  constructor(readonly name: string) {
-    this.worker = startTsWorker(new URL('./workers/object-agent.ts', import.meta.url));
-    this.ready = new Promise((resolve, reject) => {
-      this.worker.on('message', (m: { ready?: boolean; id?: number; ok?: boolean; value?: unknown; error?: string }) => {
-        if (m.ready === true) return resolve();
-        const p = this.pending.get(m.id!);
-        if (p === undefined) return;
-        this.pending.delete(m.id!);
-        if (m.ok === true) p.resolve(m.value);
-        else p.reject(new Error(`${name}: task failed in the worker:\n${m.error}`));
-      });
-      this.worker.once('error', reject);
-    });
-    const fail = (e: Error): void => {
-      for (const p of this.pending.values()) p.reject(e);
-      this.pending.clear();
-    };
-    this.worker.on('error', (e) => fail(new Error(`${name}: worker error: ${e.stack ?? e.message}`)));
-    this.worker.on('exit', (code) => fail(new Error(`${name}: worker exited (code ${code})`)));
+class ObjectAgent extends TaskWorker<ObjectTask> {
+  constructor(name: string) {
+    super(name, new URL('./workers/object-agent.ts', import.meta.url));
   }
 
-  run(task: Extract<ObjectTask, { kind: 'produce' }>): Promise<ObjectProduceResult>;
-  run(task: Extract<ObjectTask, { kind: 'consume' }>): Promise<ObjectConsumeResult>;
-  run(task: ObjectTask): Promise<unknown> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, task });
-    });
-  }
-
-  async terminate(): Promise<void> {
-    await this.worker.terminate();
+  override run(task: Extract<ObjectTask, { kind: 'produce' }>): Promise<ObjectProduceResult>;
+  override run(task: Extract<ObjectTask, { kind: 'consume' }>): Promise<ObjectConsumeResult>;
+  override run(task: ObjectTask): Promise<unknown> {
+    return super.run(task);
   }
 }
 
-let agents: ObjectAgent[] = [];
-beforeAll(async () => {
-  agents = Array.from({ length: 4 }, (_, i) => new ObjectAgent(`object agent ${i}`));
+const getAgents = useWorkers(async () => {
+  const agents = Array.from({ length: 4 }, (_, i) => new ObjectAgent(`object agent ${i}`));
   await within(Promise.all(agents.map((a) => a.ready)), 20_000, 'starting the object agents');
-}, 30_000);
-afterAll(async () => {
-  await Promise.all(agents.map((a) => a.terminate()));
+  return agents;
 });
 
 interface Run {
@@ -113,7 +79,7 @@ async function stress(run: Run): Promise<{ streams: Stream[]; producers: ObjectP
   const { capacity, bytes, perProducer, policy, seed } = run;
   const ch = sharedChan({ capacity, bytes, policy });
   const context = `seed ${seed} (SABCHAN_SEED=${BASE_SEED}), ${policy}, capacity ${capacity}, bytes ${bytes}, ${2 * perProducer} messages`;
-  const [p0, p1, c0, c1] = agents;
+  const [p0, p1, c0, c1] = getAgents();
   const consumed = (run.mainConsumer === true ? [c0!] : [c0!, c1!]).map((a, i) =>
     a.run({
       kind: 'consume',

@@ -2,10 +2,8 @@
  * Main-thread side of the test agents (./agent.ts): start a few, hand them tasks, and check
  * what consumers received against what producers say was accepted.
  */
-import type { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll } from 'vitest';
-import { readyOf, startTsWorker } from '../../helpers/ts-worker.js';
-import { decode, type ConsumeResult, type ConsumeTask, type OneResult, type ProduceResult, type Reply, type Task } from './protocol.js';
+import { decode, type ConsumeResult, type ConsumeTask, type OneResult, type ProduceResult, type Task } from './protocol.js';
+import { TaskWorker, useWorkers } from './task-worker.js';
 import type { SharedChan } from '../../../src/index.js';
 
 const AGENT = new URL('./agent.ts', import.meta.url);
@@ -15,68 +13,27 @@ const AGENT = new URL('./agent.ts', import.meta.url);
  * gives the started agents (call it inside tests).
  */
 export function useAgents(n: number, label: string): () => Agent[] {
-  let agents: Agent[] = [];
-  beforeAll(async () => {
-    agents = await Agent.start(n, label);
-  }, 30_000);
-  afterAll(async () => {
-    await Promise.all(agents.map((a) => a.terminate()));
-  });
-  return () => agents;
+  return useWorkers(() => Agent.start(n, label));
 }
 
-export class Agent {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private failure: Error | undefined;
-
-  private constructor(
-    readonly name: string,
-    private readonly worker: Worker,
-  ) {
-    worker.on('message', (msg: Reply) => {
-      const p = this.pending.get(msg.id);
-      if (p === undefined) return;
-      this.pending.delete(msg.id);
-      if (msg.ok) p.resolve(msg.value);
-      else p.reject(new Error(`${this.name}: task failed in the worker:\n${msg.error}`));
-    });
-    const fail = (e: Error): void => {
-      this.failure = e;
-      for (const p of this.pending.values()) p.reject(e);
-      this.pending.clear();
-    };
-    worker.on('error', (e) => fail(new Error(`${this.name}: worker error: ${e.stack ?? e.message}`)));
-    worker.on('exit', (code) => fail(new Error(`${this.name}: worker exited (code ${code})`)));
+/** One worker running ./agent.ts, one task at a time. */
+export class Agent extends TaskWorker<Task> {
+  private constructor(name: string) {
+    super(name, AGENT);
   }
 
   /** Starts `n` agents and waits until each is listening. */
   static async start(n: number, prefix = 'agent'): Promise<Agent[]> {
-    const agents: Agent[] = [];
-    const ready: Promise<void>[] = [];
-    for (let i = 0; i < n; i++) {
-      const worker = startTsWorker(AGENT);
-      ready.push(readyOf(worker));
-      agents.push(new Agent(`${prefix} ${i}`, worker));
-    }
-    await within(Promise.all(ready), 20_000, 'starting the test agents');
+    const agents = Array.from({ length: n }, (_, i) => new Agent(`${prefix} ${i}`));
+    await within(Promise.all(agents.map((a) => a.ready)), 20_000, 'starting the test agents');
     return agents;
   }
 
-  run(task: Extract<Task, { kind: 'produce' | 'sendList' }>): Promise<ProduceResult>;
-  run(task: Extract<Task, { kind: 'consume' | 'receiveCount' }>): Promise<ConsumeResult>;
-  run(task: Extract<Task, { kind: 'putOne' | 'getOne' | 'close' }>): Promise<OneResult>;
-  run(task: Task): Promise<unknown> {
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, task });
-    });
-  }
-
-  async terminate(): Promise<void> {
-    await this.worker.terminate();
+  override run(task: Extract<Task, { kind: 'produce' | 'sendList' }>): Promise<ProduceResult>;
+  override run(task: Extract<Task, { kind: 'consume' | 'receiveCount' }>): Promise<ConsumeResult>;
+  override run(task: Extract<Task, { kind: 'putOne' | 'getOne' | 'close' }>): Promise<OneResult>;
+  override run(task: Task): Promise<unknown> {
+    return super.run(task);
   }
 }
 

@@ -125,5 +125,3 @@ export interface OneResult {
   errorName?: string;
   errorMessage?: string;
 }
-
-export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };

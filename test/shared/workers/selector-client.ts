@@ -2,8 +2,6 @@
  * Main-thread side of ./selector.ts: start selector workers, hand them tasks (one at a time
  * per worker runs; later ones queue in the worker), and get the results or the errors back.
  */
-import type { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll } from 'vitest';
 import type { SharedChan } from '../../../src/index.js';
 import {
   DOORBELL_IDX_ALLOC,
@@ -14,90 +12,41 @@ import {
   IDX_TX_WAITING,
   SELECT_MASK_WORDS,
 } from '../../../src/shared/layout.js';
-import { readyOf, startTsWorker } from '../../helpers/ts-worker.js';
 import { within } from './pool.js';
 import type { ArmSpec, ProduceResult, SelectorTask, SelectResult, SelfSelectResult, StreamsResult } from './selector.js';
+import { TaskWorker, useWorkers } from './task-worker.js';
 
 export type { ArmSpec, ProduceResult, SelectorTask, SelectResult, SelfSelectResult, StreamsResult };
 
 const ENTRY = new URL('./selector.ts', import.meta.url);
 
-type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; name: string; message: string };
-
-export class Selector {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private failure: Error | undefined;
-
-  private constructor(
-    readonly name: string,
-    private readonly worker: Worker,
-  ) {
-    worker.on('message', (msg: Reply | { ready: true }) => {
-      if (!('id' in msg)) return;
-      const p = this.pending.get(msg.id);
-      if (p === undefined) return;
-      this.pending.delete(msg.id);
-      if (msg.ok) p.resolve(msg.value);
-      else p.reject(Object.assign(new Error(`${this.name}: ${msg.message}`), { name: msg.name }));
-    });
-    const fail = (e: Error): void => {
-      this.failure = e;
-      for (const p of this.pending.values()) p.reject(e);
-      this.pending.clear();
-    };
-    worker.on('error', (e) => fail(new Error(`${this.name}: worker error: ${e.stack ?? e.message}`)));
-    worker.on('exit', (code) => fail(new Error(`${this.name}: worker exited (code ${code})`)));
-  }
-
-  /** The worker thread itself (to supervise or terminate it from a test). */
-  get thread(): Worker {
-    return this.worker;
+/** One worker running ./selector.ts; tasks run one at a time, later ones queue in the worker. */
+export class Selector extends TaskWorker<SelectorTask> {
+  private constructor(name: string) {
+    super(name, ENTRY);
   }
 
   static async start(n: number, prefix: string): Promise<Selector[]> {
-    const out: Selector[] = [];
-    const ready: Promise<void>[] = [];
-    for (let i = 0; i < n; i++) {
-      const worker = startTsWorker(ENTRY);
-      ready.push(readyOf(worker));
-      out.push(new Selector(`${prefix} ${i}`, worker));
-    }
-    await within(Promise.all(ready), 20_000, `starting ${prefix} workers`);
+    const out = Array.from({ length: n }, (_, i) => new Selector(`${prefix} ${i}`));
+    await within(Promise.all(out.map((s) => s.ready)), 20_000, `starting ${prefix} workers`);
     return out;
   }
 
-  run(task: Extract<SelectorTask, { kind: 'select' }>): Promise<SelectResult>;
-  run(task: Extract<SelectorTask, { kind: 'consume' }>): Promise<StreamsResult>;
-  run(task: Extract<SelectorTask, { kind: 'produce' }>): Promise<ProduceResult>;
-  run(task: Extract<SelectorTask, { kind: 'selfSelect' }>): Promise<SelfSelectResult>;
-  run(task: Extract<SelectorTask, { kind: 'count' }>): Promise<number[]>;
-  run(task: Extract<SelectorTask, { kind: 'quiet' }>): Promise<{ doorbell: number; channel: number }>;
-  run(task: SelectorTask): Promise<unknown>;
-  run(task: SelectorTask): Promise<unknown> {
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, task });
-    });
-  }
-
-  async terminate(): Promise<void> {
-    await this.worker.terminate();
+  override run(task: Extract<SelectorTask, { kind: 'select' }>): Promise<SelectResult>;
+  override run(task: Extract<SelectorTask, { kind: 'consume' }>): Promise<StreamsResult>;
+  override run(task: Extract<SelectorTask, { kind: 'produce' }>): Promise<ProduceResult>;
+  override run(task: Extract<SelectorTask, { kind: 'selfSelect' }>): Promise<SelfSelectResult>;
+  override run(task: Extract<SelectorTask, { kind: 'count' }>): Promise<number[]>;
+  override run(task: Extract<SelectorTask, { kind: 'quiet' }>): Promise<{ doorbell: number; channel: number }>;
+  override run(task: SelectorTask): Promise<unknown>;
+  override run(task: SelectorTask): Promise<unknown> {
+    return super.run(task);
   }
 }
 
 /** Starts `n` selector workers before the file's tests, terminates them after. */
 export function useSelectors(n: number, label: string): () => Selector[] {
-  let selectors: Selector[] = [];
-  beforeAll(async () => {
-    selectors = await Selector.start(n, label);
-  }, 30_000);
-  afterAll(async () => {
-    await Promise.all(selectors.map((s) => s.terminate()));
-  });
-  return () => selectors;
+  return useWorkers(() => Selector.start(n, label));
 }
 
 /** A get arm on `ch`. */
