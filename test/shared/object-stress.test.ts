@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { sharedChan, type Policy, type SharedChan } from '../../src/index.js';
 import type { ObjectConsumeResult, ObjectProduceResult, ObjectTask } from './workers/object-agent.js';
 import { check as checkMessage } from './workers/object-messages.js';
-import { checkDelivery, within, type Stream } from './workers/pool.js';
+import { allAccepted, checkDelivery, expectNoProblems, total, within, type Stream } from './workers/pool.js';
 import { decode, encode } from './workers/protocol.js';
 import { TaskWorker, useWorkers } from './workers/task-worker.js';
 
@@ -126,7 +126,7 @@ async function stress(run: Run): Promise<{ streams: Stream[]; producers: ObjectP
     if (r.ended !== 'closed') problems.push(`consumer ${i} ended '${r.ended}', not on closed-and-drained ${r.notes.join('; ')}`);
     if (r.corrupt > 0) problems.push(`consumer ${i}: ${r.corrupt} corrupt messages: ${r.notes.join('; ')}`);
   }
-  expect(problems, `problems — ${context}:\n${problems.join('\n')}`).toEqual([]);
+  expectNoProblems(problems, context);
   if (process.env.SABCHAN_STATS !== undefined) console.log(`${context}: received ${results.map((r) => r.values.length).join(' + ')}`);
   return { streams: results.map((r, i) => ({ name: `consumer ${i}`, values: r.values })), producers, context };
 }
@@ -135,25 +135,22 @@ describe('object channel stress: 2 producers, 2 consumers, JSON messages of 1 B 
   it('block, capacity 64, a 16 KiB ring: 24k messages exactly once, in order per producer, intact', async () => {
     const perProducer = 12_000;
     const { streams, context } = await stress({ capacity: 64, bytes: 16_384, perProducer, policy: 'block', seed: BASE_SEED });
-    const problems = checkDelivery(new Map([[1, perProducer], [2, perProducer]]), streams);
-    expect(problems, `problems — ${context}:\n${problems.join('\n')}`).toEqual([]);
-    expect(streams.reduce((a, s) => a + s.values.length, 0), context).toBe(2 * perProducer);
+    expectNoProblems(checkDelivery(allAccepted(perProducer), streams), context);
+    expect(total(streams), context).toBe(2 * perProducer);
   }, 30_000);
 
   it('block, capacity 5, a 4 KiB ring (two large messages fill it): 8k messages exactly once, in order, intact', async () => {
     const perProducer = 4_000;
     const { streams, context } = await stress({ capacity: 5, bytes: 4096, perProducer, policy: 'block', seed: BASE_SEED + 100 });
-    const problems = checkDelivery(new Map([[1, perProducer], [2, perProducer]]), streams);
-    expect(problems, `problems — ${context}:\n${problems.join('\n')}`).toEqual([]);
-    expect(streams.reduce((a, s) => a + s.values.length, 0), context).toBe(2 * perProducer);
+    expectNoProblems(checkDelivery(allAccepted(perProducer), streams), context);
+    expect(total(streams), context).toBe(2 * perProducer);
   }, 30_000);
 
   it('rendezvous (capacity 0): 2k messages exactly once, in order, intact', async () => {
     const perProducer = 1_000;
     const { streams, context } = await stress({ capacity: 0, bytes: 4096, perProducer, policy: 'block', seed: BASE_SEED + 200 });
-    const problems = checkDelivery(new Map([[1, perProducer], [2, perProducer]]), streams);
-    expect(problems, `problems — ${context}:\n${problems.join('\n')}`).toEqual([]);
-    expect(streams.reduce((a, s) => a + s.values.length, 0), context).toBe(2 * perProducer);
+    expectNoProblems(checkDelivery(allAccepted(perProducer), streams), context);
+    expect(total(streams), context).toBe(2 * perProducer);
   }, 30_000);
 
   for (const policy of ['sliding', 'dropping'] as const) {
@@ -178,7 +175,7 @@ describe('object channel stress: 2 producers, 2 consumers, JSON messages of 1 B 
           if (problems.length > 20) break;
         }
       }
-      expect(problems, `problems — ${context}:\n${problems.join('\n')}`).toEqual([]);
+      expectNoProblems(problems, context);
       // Something got through, and never more than was sent.
       expect(received, context).toBeGreaterThan(0);
       expect(received, context).toBeLessThanOrEqual(2 * perProducer);
@@ -192,16 +189,15 @@ describe('object channel stress: 2 producers, 2 consumers, JSON messages of 1 B 
     // order; nothing a producer was refused (false after the close) arrives.
     const accepted = new Map(producers.map((p, i) => [i + 1, p.sent]));
     const problems = checkDelivery(accepted, streams);
-    expect(problems, `problems — ${context}, accepted ${[...accepted.values()].join(' + ')}:\n${problems.join('\n')}`).toEqual([]);
+    expectNoProblems(problems, `${context}, accepted ${[...accepted.values()].join(' + ')}`);
     expect(producers.some((p) => p.ended === 'closed'), `${context}: the close stopped a producer`).toBe(true);
-    expect(streams.reduce((a, s) => a + s.values.length, 0)).toBe(producers[0]!.sent + producers[1]!.sent);
+    expect(total(streams)).toBe(producers[0]!.sent + producers[1]!.sent);
   }, 30_000);
 
   it('block, capacity 8, a 4 KiB ring, the main thread one of the consumers (await get): exactly once, in order, intact', async () => {
     const perProducer = 4_000;
     const { streams, context } = await stress({ capacity: 8, bytes: 4096, perProducer, policy: 'block', seed: BASE_SEED + 600, mainConsumer: true });
-    const problems = checkDelivery(new Map([[1, perProducer], [2, perProducer]]), streams);
-    expect(problems, `problems — ${context}:\n${problems.join('\n')}`).toEqual([]);
-    expect(streams.reduce((a, s) => a + s.values.length, 0), context).toBe(2 * perProducer);
+    expectNoProblems(checkDelivery(allAccepted(perProducer), streams), context);
+    expect(total(streams), context).toBe(2 * perProducer);
   }, 30_000);
 });

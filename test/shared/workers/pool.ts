@@ -2,6 +2,7 @@
  * Main-thread side of the test agents (./agent.ts): start a few, hand them tasks, and check
  * what consumers received against what producers say was accepted.
  */
+import { expect } from 'vitest';
 import { decode, type ConsumeResult, type ConsumeTask, type OneResult, type ProduceResult, type Task } from './protocol.js';
 import { TaskWorker, useWorkers } from './task-worker.js';
 import type { SharedChan } from '../../../src/index.js';
@@ -126,6 +127,16 @@ export function checkDelivery(accepted: Map<number, number>, streams: Stream[]):
     if (missing > 0) report(`producer ${id}: ${missing} of ${marks.length} accepted values never received (first missing seq ${first})`);
   }
   return problems;
+}
+
+/** The accepted counts when producers 1..`producers` each had all `perProducer` values accepted, for checkDelivery. */
+export function allAccepted(perProducer: number, producers = 2): Map<number, number> {
+  return new Map(Array.from({ length: producers }, (_, i) => [i + 1, perProducer]));
+}
+
+/** Expects a list of problems (from checkDelivery and the like) to be empty; a failure lists them under `context`. */
+export function expectNoProblems(problems: string[], context: string): void {
+  expect(problems, `problems — ${context}:\n${problems.join('\n')}`).toEqual([]);
 }
 
 /** Counts what every stream holds, for messages. */
