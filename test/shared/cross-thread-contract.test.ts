@@ -4,20 +4,12 @@
  * counterpart operation runs in another thread (./workers/peer.ts) and so can only reach this
  * thread through the shared ring and its wake-ups.
  */
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { chan, select, sharedChan, type SharedChan } from '../../src/index.js';
 import { flush, track } from '../contract/pending.js';
-import { Peer } from './peer.js';
+import { turns, usePeers } from './peer.js';
 
-const peer = new Peer();
-const blockedPeer = new Peer(); // for operations that block their thread
-afterAll(async () => {
-  await peer.terminate();
-  await blockedPeer.terminate();
-});
-
-/** Waits a few event-loop turns: long enough for a wake-up from another thread to arrive if it was sent. */
-const turns = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const { peer, blockedPeer } = usePeers();
 
 for (const capacity of [0, 1, 4]) {
   describe(`shared f64 across threads, capacity ${capacity}`, () => {

@@ -11,21 +11,15 @@ import { bytesCodec, chan, select, sharedChan, structCodec, utf8Codec, type Shar
 import { track } from '../contract/pending.js';
 import { settles } from '../helpers/async.js';
 import { IDX_RX_WAITING, IDX_TX_EPOCH } from '../../src/shared/layout.js';
-import { Peer } from './peer.js';
+import { turns, usePeers, type Peer } from './peer.js';
 import { ObjectPeer } from './workers/object-peer-client.js';
 import { POISON, STRUCT_AB, taggedCodec } from './workers/object-codecs.js';
 
-const peer = new Peer();
-const blockedPeer = new Peer(); // for operations that block their thread
+const { peer, blockedPeer } = usePeers();
 const objectPeer = new ObjectPeer();
 afterAll(async () => {
-  await peer.terminate();
-  await blockedPeer.terminate();
   await objectPeer.terminate();
 });
-
-/** Waits a few event-loop turns: long enough for a wake-up from another thread to arrive if it was sent. */
-const turns = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Waits (bounded: up to ~1000 1 ms turns) until some thread's get is asleep on `ch` (RX_WAITING set). */
 async function untilGetAsleep(ch: SharedChan<any>, what: string): Promise<void> {

@@ -1,5 +1,6 @@
 /** The main-thread side of workers/peer.ts: each call runs one operation in the worker. */
 import type { Worker } from 'node:worker_threads';
+import { afterAll } from 'vitest';
 import type { SharedChan } from '../../src/index.js';
 import { startTsWorker } from '../helpers/ts-worker.js';
 
@@ -39,3 +40,19 @@ export class Peer {
     return this.worker.terminate();
   }
 }
+
+/**
+ * A peer for calls that return at once and one for calls that block their thread (a worker
+ * blocked in a call answers nothing else), both terminated after the file's tests.
+ */
+export function usePeers(): { peer: Peer; blockedPeer: Peer } {
+  const peers = { peer: new Peer(), blockedPeer: new Peer() };
+  afterAll(async () => {
+    await peers.peer.terminate();
+    await peers.blockedPeer.terminate();
+  });
+  return peers;
+}
+
+/** Waits a few event-loop turns: long enough for a wake-up from another thread to arrive if it was sent. */
+export const turns = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
