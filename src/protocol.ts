@@ -129,13 +129,6 @@ export interface Port<T = unknown> {
    * every put arm in pass 0, so that a bad value stops the select before any arm acts.
    */
   checkPut(value: unknown, where: string): void;
-  /**
-   * Optional, for ports whose counterparts run in other threads: after pass 1 found nothing,
-   * a plain `get` / `put` (never a select) re-tries for a short, bounded time before it parks,
-   * since parking costs a cross-thread wake-up. Same results as `tryGet` / `tryPut`.
-   */
-  spinGet?(): T | undefined | NotReady;
-  spinPut?(value: T): boolean | NotReady;
 }
 
 /** Options every waiting operation accepts. */

@@ -11,18 +11,11 @@ export type ReceiveMode = 'await' | 'sync';
 
 /**
  * `prefetch`: the main thread's `setPrefetch(n)` (0: off, the default). `spsc`: a
- * single-producer single-consumer channel (the worker puts, this thread gets). `spin`: the
- * main thread's `setSpin` (default adaptive).
+ * single-producer single-consumer channel (the worker puts, this thread gets).
  */
-export function openSabchan(
-  capacity: number,
-  mode: ReceiveMode,
-  prefetch = 0,
-  spsc = false,
-  spin: number | 'adaptive' = 'adaptive',
-): OpenStream {
+export function openSabchan(capacity: number, mode: ReceiveMode, prefetch = 0, spsc = false): OpenStream {
   return async (host, n, batch) => {
-    const ch = sharedChan({ type: 'f64', capacity, spsc }).setPrefetch(prefetch).setSpin(spin);
+    const ch = sharedChan({ type: 'f64', capacity, spsc }).setPrefetch(prefetch);
     const data: SabchanStreamData = { ctl: host.ctl, n, batch, handle: ch.handle };
     await host.start(WORKER, data);
     const consume = batch === 1 ? singles[mode] : batches[mode];

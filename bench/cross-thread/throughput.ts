@@ -38,8 +38,6 @@ function sabchanRow(key: string, label: string, mode: 'await' | 'sync', prefetch
   return { key, label, open: openSabchan(CAPACITY, mode, prefetch) };
 }
 
-const NO_SPIN_NOTE = 'the main thread calls `ch.setSpin(0)` first: a Promise `getMany` that finds the ring empty parks at once (`Atomics.waitAsync`) instead of re-trying for up to 10 µs, and the producer then pays an `Atomics.notify` on its next commit. For comparison with the row above it; not a configuration to use.';
-
 const SPSC_NOTE = 'a single-producer single-consumer channel, `sharedChan({ type, capacity, spsc: true })`: the worker is its only producer and the main thread its only consumer, so the producer publishes with one CAS instead of two and the consumer frees with one store instead of two CASes (README, "One producer thread, one consumer thread").';
 
 function spscRow(key: string, label: string, mode: 'await' | 'sync', note?: string, prefetch = 0): StreamRow {
@@ -113,12 +111,6 @@ const batch: ThroughputScenario = {
     sabchanRow('sabchan-getMany', 'sabchan `await getMany()`', 'await'),
     sabchanRow('sabchan-getManySync', 'sabchan `getManySync()`', 'sync'),
     spscRow('spsc-getMany', 'sabchan spsc: `await getMany()`', 'await', SPSC_NOTE),
-    {
-      key: 'spsc-getMany-nospin',
-      label: 'sabchan spsc: `await getMany()`, `setSpin(0)`',
-      note: NO_SPIN_NOTE,
-      open: openSabchan(CAPACITY, 'await', 0, true, 0),
-    },
     spscRow('spsc-getManySync', 'sabchan spsc: `getManySync()`', 'sync'),
     {
       key: 'port',

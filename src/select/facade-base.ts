@@ -32,8 +32,7 @@ export function put<T>(port: Port<T>, value: T, opts: WaitOptions | undefined): 
   port.checkPut(value, 'put');
   const signal = opts === undefined ? undefined : signalOf('put', opts);
   if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-  let r = port.tryPut(value);
-  if (r === NOT_READY && port.spinPut !== undefined) r = port.spinPut(value);
+  const r = port.tryPut(value);
   if (r === true) return RESOLVED_TRUE;
   if (r === false) return RESOLVED_FALSE;
   return parkPut(port, value, signal);
@@ -45,7 +44,6 @@ export function get<T>(port: Port<T>, opts: WaitOptions | undefined): Promise<T 
   let r: T | undefined | NotReady;
   try {
     r = port.tryGet();
-    if (r === NOT_READY && port.spinGet !== undefined) r = port.spinGet();
   } catch (err) {
     return Promise.reject(err); // a message that could not be decoded (shared-chan.ts H6)
   }

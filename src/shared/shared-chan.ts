@@ -74,7 +74,7 @@ import { closeReasonOf, workerExitCodeOf, type CloseReason } from './repair.js';
 import { SpscRing } from './spsc-ring.js';
 import { NumericRing } from './ring.js';
 import { CLOSED, type RingCore } from './ring-core.js';
-import { ASYNC_SPIN, blockUntil, delay, EpochWatcher, spinFor, SpinBudget, SYNC_SPIN } from './wait.js';
+import { blockUntil, delay, EpochWatcher, SpinBudget } from './wait.js';
 
 /** The most values `setPrefetch` takes at once. */
 export const MAX_PREFETCH = 4096;
@@ -125,9 +125,7 @@ export class SharedChan<T = number> extends ChanFacade<T> {
   /** Wakes this thread's parked puts and handoffs when consumers commit or it closes (H3). */
   private readonly tx: EpochWatcher;
   /** How long this thread's sync calls on this channel spin before sleeping. */
-  private readonly spin = new SpinBudget(SYNC_SPIN);
-  /** How long its Promise calls (not select) spin before parking: briefly (wait.ts). */
-  private readonly asyncSpin = new SpinBudget(ASYNC_SPIN);
+  private readonly spin = new SpinBudget();
   /** This thread's prefetched values (H7); null when prefetch is off and nothing is held. */
   private prefetched: Prefetch | null = null;
   /**
@@ -140,20 +138,17 @@ export class SharedChan<T = number> extends ChanFacade<T> {
   private readonly fastIntegers: boolean;
 
   /**
-   * How long this thread's calls on this channel spin before they sleep, in microseconds:
-   * `'adaptive'` (the default: for sync calls about a wake-up's cost, 10-100 µs, and for the
-   * Promise forms 0.5-10 µs, each adapted to how often spinning paid off), or a fixed number
-   * (0: never spin, sleep at once; the Promise forms spin at most 10 µs whatever the number,
-   * since they hold the event loop meanwhile). Spinning makes a hand-off between two awake
-   * threads take well under a microsecond instead of a wake-up (~50 µs here), at the price
-   * of a busy core while it lasts. `select` never spins before it parks.
+   * How long this thread's sync calls on this channel spin before they sleep, in
+   * microseconds: `'adaptive'` (the default: about a wake-up's cost, 10-100 µs, adapted to
+   * how often spinning paid off), or a fixed number (0: never spin, sleep at once). Spinning
+   * makes a hand-off between two awake threads take well under a microsecond instead of a
+   * wake-up (~50 µs here), at the price of a busy core while it lasts.
    */
   setSpin(micros: number | 'adaptive'): this {
     if (micros !== 'adaptive' && !(typeof micros === 'number' && micros >= 0 && micros <= 1_000_000)) {
       throw new RangeError(`setSpin: expected 'adaptive' or microseconds from 0 to 1e6, got ${String(micros)}`);
     }
     this.spin.set(micros);
-    this.asyncSpin.set(micros, ASYNC_SPIN.max);
     return this;
   }
 
@@ -356,11 +351,6 @@ export class SharedChan<T = number> extends ChanFacade<T> {
     const op = new PutManyOp(values);
     if (this.putq.length === 0) {
       this.advance(op);
-      if (!op.done) {
-        this.syncOp = op;
-        spinFor(this.attemptPutMany, this.asyncSpin);
-        this.syncOp = null;
-      }
       if (op.done) {
         if (this.getq.length > 0) this.serveGets(); // our own parked gets need not wait for a wake-up
         return Promise.resolve(op.from);
@@ -379,12 +369,7 @@ export class SharedChan<T = number> extends ChanFacade<T> {
     this.laneType('getMany');
     checkDestination('getMany', dst);
     if (this.getq.length === 0) {
-      let n = this.takeManyNow(dst);
-      if (n === NOT_READY) {
-        this.syncDst = dst;
-        n = spinFor(this.attemptGetMany, this.asyncSpin);
-        this.syncDst = null;
-      }
+      const n = this.takeManyNow(dst);
       if (n !== NOT_READY) return Promise.resolve(n);
     }
     const op = new GetManyOp(dst);
@@ -442,9 +427,8 @@ export class SharedChan<T = number> extends ChanFacade<T> {
     }
   }
 
-  // The arguments of the sync call (or of the Promise call's spin) in progress and its
-  // attempts, made once so that they allocate no closure (neither can overlap another within
-  // a thread: both hold it until they return).
+  // The arguments of the sync call in progress and its attempts, made once so that blocking
+  // calls allocate no closure (sync calls cannot overlap within a thread: they block it).
   private syncValue: T | undefined = undefined;
   private syncPos = 0;
   private syncOp: PutManyOp | null = null;
@@ -452,8 +436,6 @@ export class SharedChan<T = number> extends ChanFacade<T> {
   private readonly attemptPut = (): boolean | NotReady => this.putNowInOrder(this.syncValue!);
   private readonly attemptTaken = (): boolean | NotReady => this.handoffOutcome(this.syncPos);
   private readonly attemptGet = (): T | undefined | NotReady => this.tryGet();
-  private spinValue: T | undefined = undefined;
-  private readonly attemptTryPut = (): boolean | NotReady => this.tryPut(this.spinValue!);
   private readonly attemptPutMany = (): true | NotReady => (this.advanceInOrder(this.syncOp!) ? true : NOT_READY);
   private readonly attemptGetMany = (): number | NotReady => this.attemptGetManyInto(this.syncDst!);
 
@@ -545,25 +527,6 @@ export class SharedChan<T = number> extends ChanFacade<T> {
       return value;
     }
     return this.ring.drained() ? undefined : NOT_READY;
-  }
-
-  /**
-   * Port: a Promise get (not a select arm) re-tries briefly before it parks (wait.ts step 2,
-   * ASYNC_SPIN): the producer, in another thread, is often about to commit.
-   */
-  spinGet(): T | undefined | NotReady {
-    return spinFor(this.attemptGet, this.asyncSpin);
-  }
-
-  /** Port: `spinGet` for a Promise put. A rendezvous put enters the ring only once parked. */
-  spinPut(value: T): boolean | NotReady {
-    if (this.isRendezvous()) return NOT_READY;
-    this.spinValue = value;
-    try {
-      return spinFor(this.attemptTryPut, this.asyncSpin);
-    } finally {
-      this.spinValue = undefined;
-    }
   }
 
   parkGet(waiter: GetWaiter<T>): void {

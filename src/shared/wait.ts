@@ -2,9 +2,8 @@
  * How a thread waits for a shared channel: the sleeper-guarded eventcount of sab-design.md C.4.
  *
  *   1. try the operation;
- *   2. spin, re-trying, for a time budget adapted to how often spinning paid off
- *      (SpinBudget): about a wake-up's cost for sync calls (SYNC_SPIN), a few microseconds
- *      for the Promise forms (ASYNC_SPIN), which hold their thread's event loop meanwhile;
+ *   2. (sync calls only) spin, re-trying, for a time budget about the cost of a wake-up,
+ *      adapted to how often spinning paid off (SpinBudget);
  *   3. read the epoch e; set WAITING to 1; re-try; then sleep on the epoch while it is still e
  *      (`Atomics.wait` for sync calls, `Atomics.waitAsync` for the Promise facade), with a
  *      safety timeout after which it simply re-tries. Repeat from 3 on waking.
@@ -20,7 +19,7 @@
  * its wait on e returns at once and it re-tries. Reading e before setting the flag is what
  * makes the second case safe. Wake-ups are hints: the woken side re-tries.
  *
- * Async waits spin only in step 2, and briefly (ASYNC_SPIN); once asleep they never spin.
+ * Async waits never spin: they must not hold up the thread's event loop.
  */
 import { TimeoutError } from '../errors.js';
 import { NOT_READY, type NotReady } from '../protocol.js';
@@ -50,87 +49,35 @@ export function assertCanBlock(where: string): void {
   }
 }
 
-/** The bounds of a SpinBudget, in microseconds. */
-export interface SpinLimits {
-  readonly initial: number;
-  readonly min: number;
-  readonly max: number;
-}
-
 /**
- * Sync calls spin about as long as a wake-up costs (10-50 µs here): that bounds the loss at
- * 2x the optimum either way (sab-design.md C.4). It catches a counterpart that is awake and
- * about to act, without burning much when it is not. The floor stays near a wake-up's cost on
- * purpose: with a shorter one, two threads in a ping-pong can fall into a mode where each
- * gives up spinning just before the other, still waking up, replies.
- */
-export const SYNC_SPIN: SpinLimits = { initial: 20, min: 10, max: 100 };
-
-/**
- * The Promise forms (`get`, `put`, `getMany`, `putMany`, iteration) spin far less: they hold
- * the thread's event loop while they do, so at most ASYNC_SPIN.max µs, and as little as
- * ASYNC_SPIN.min µs once spinning keeps failing. That is still many times the gap between two
- * commits of a counterpart that is streaming (0.1-1 µs), and it saves what a park costs
- * both sides: the awaiting thread's wake-up goes through its event loop (tens of µs), and the
- * counterpart, finding a sleeper registered, pays an `Atomics.notify` (a system call) on its
- * next commit. `npm run bench:threads` shows it: its batch scenario has an `await getMany()`
- * row with `setSpin(0)` beside the default one. `select` never spins: its arms may be on
- * several channels, and it parks at once.
- */
-export const ASYNC_SPIN: SpinLimits = { initial: 2, min: 0.5, max: 10 };
-
-/**
- * How long an operation spins (re-trying) before it sleeps, per channel object and kind of
- * call, in microseconds, adapted like glibc's adaptive mutex: doubled when a spin succeeded,
- * halved when it had to sleep anyway, within its limits.
+ * How long a sync call spins (re-trying) before it sleeps, per channel object, in
+ * microseconds. Spinning about as long as a wake-up costs (10-50 µs here) bounds the loss at
+ * 2x the optimum either way (sab-design.md C.4): it catches a counterpart that is awake and
+ * about to act, without burning much when it is not. Adapted like glibc's adaptive mutex:
+ * doubled when a spin succeeded, halved when it had to sleep anyway. The floor stays near a
+ * wake-up's cost on purpose: with a shorter one, two threads in a ping-pong can fall into a
+ * mode where each gives up spinning just before the other, still waking up, replies.
  */
 export class SpinBudget {
-  micros: number;
+  micros = 20;
   /** False when the user fixed the budget (the `spin` option): then it never adapts. */
   private adaptive = true;
+  static readonly MIN_MICROS = 10;
+  static readonly MAX_MICROS = 100;
 
-  constructor(private readonly limits: SpinLimits) {
-    this.micros = limits.initial;
-  }
-
-  /**
-   * Fixes the budget at `micros` (0: never spin), capped at this kind's maximum unless it is
-   * the sync one (whose cap is only the adaptive range's), or back to adaptive.
-   */
-  set(micros: number | 'adaptive', cap = Infinity): void {
+  /** Fixes the budget at `micros` (0: never spin, sleep at once), or back to adaptive. */
+  set(micros: number | 'adaptive'): void {
     this.adaptive = micros === 'adaptive';
-    this.micros = micros === 'adaptive' ? this.limits.initial : Math.min(micros, cap);
+    this.micros = micros === 'adaptive' ? 20 : micros;
   }
 
   succeeded(): void {
-    if (this.adaptive) this.micros = Math.min(this.micros * 2, this.limits.max);
+    if (this.adaptive) this.micros = Math.min(this.micros * 2, SpinBudget.MAX_MICROS);
   }
 
   failed(): void {
-    if (this.adaptive) this.micros = Math.max(this.micros / 2, this.limits.min);
+    if (this.adaptive) this.micros = Math.max(this.micros / 2, SpinBudget.MIN_MICROS);
   }
-}
-
-/**
- * Re-tries `attempt` with backoff until it returns something other than NOT_READY, for about
- * `budget.micros` µs but not past `deadline` (a `performance.now()` time), and adapts the
- * budget to the outcome. @returns the attempt's result, or NOT_READY when the spin ran out.
- */
-export function spinFor<R>(attempt: () => R | NotReady, budget: SpinBudget, deadline = Infinity): R | NotReady {
-  if (budget.micros <= 0) return NOT_READY;
-  const spinUntil = Math.min(performance.now() + budget.micros / 1000, deadline);
-  for (let i = 1; ; i++) {
-    pause(i);
-    const r = attempt();
-    if (r !== NOT_READY) {
-      budget.succeeded();
-      return r;
-    }
-    // Reading the clock costs ~30 ns: every 8th attempt, by then ~0.5 µs of backoff apart.
-    if ((i & 7) === 0 && performance.now() >= spinUntil) break;
-  }
-  budget.failed();
-  return NOT_READY;
 }
 
 /** Thread-local word that `pause` reads; never shared, so reading it disturbs no other core. */
@@ -169,9 +116,19 @@ export function blockUntil<R>(
   let r = attempt();
   if (r !== NOT_READY) return r;
   assertCanBlock(where);
-  const deadline = timeoutMs === undefined ? Infinity : performance.now() + timeoutMs;
-  r = spinFor(attempt, spin, deadline);
-  if (r !== NOT_READY) return r;
+  const start = performance.now();
+  const deadline = timeoutMs === undefined ? Infinity : start + timeoutMs;
+  const spinUntil = Math.min(start + spin.micros / 1000, deadline);
+  for (let i = 1; spin.micros > 0; i++) {
+    pause(i);
+    r = attempt();
+    if (r !== NOT_READY) {
+      spin.succeeded();
+      return r;
+    }
+    if ((i & 15) === 0 && performance.now() >= spinUntil) break; // reading the clock costs ~30 ns
+  }
+  spin.failed();
   for (;;) {
     const epoch = Atomics.load(words, epochIdx);
     Atomics.store(words, waitingIdx, 1);
