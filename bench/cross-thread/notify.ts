@@ -8,11 +8,13 @@
  * iteration (1,024,000 values), so the producer never finds it full; the main thread calls
  * `getManySync` only when `length > 0`, so it never sleeps.
  *
- * The parks scenario: how often an awaiting consumer parks. The main thread takes batches of
- * 128 with `await getMany()` from a ring of 4096, fed by `putManySync` of 128; each park is an
- * `Atomics.waitAsync` on the main thread, and waking it a notify in the producer. With the
- * default spin a `getMany` that finds the ring empty re-tries for a few µs first (wait.ts
- * ASYNC_SPIN); the `setSpin(0)` row parks at once, for comparison.
+ * The parks scenario: how often each side sleeps in the batch stream of the throughput
+ * scenario. The main thread takes batches of 128 with `await getMany()` or `getManySync()`
+ * from a ring of 4096, fed by `putManySync` of 128. A main-thread sleep is an
+ * `Atomics.waitAsync` or `Atomics.wait`, and waking it costs the producer a notify; the
+ * producer's sleeps (ring full) are its `Atomics.wait` calls. A run either has a handful of
+ * sleeps or falls into a mode where each side's sleep makes the other sleep too (hundreds to
+ * thousands per row, and 2-4x the time): the slow runs of the batch scenario.
  *
  * The counts on both sides are taken over the second of two iterations (the first warms up
  * the JIT and the spin budgets).
@@ -33,30 +35,36 @@ const WORKER = new URL('../workers/notify-producer.ts', import.meta.url);
 export interface NotifyRow {
   readonly key: string;
   readonly label: string;
+  /** Values per iteration. */
+  readonly n: number;
   /** Values per producer operation. */
   readonly batch: number;
-  /** The main thread busy-polls `length` and never sleeps, or awaits `getMany` of 128. */
-  readonly consumer: 'busy-poll' | 'await';
+  /**
+   * The main thread busy-polls `length` and never sleeps, or takes batches of 128 with
+   * `await getMany()` or `getManySync()`, sleeping whenever it finds the ring empty.
+   */
+  readonly consumer: 'busy-poll' | 'await' | 'sync';
   readonly capacity: number;
-  /** The main thread's `setSpin`. */
-  readonly spin: number | 'adaptive';
 }
 
-const STEADY = { consumer: 'busy-poll', capacity: 2 ** 20, spin: 'adaptive' } as const;
+/** The steady state: the ring holds a whole iteration (N values, fewer than its slots). */
+const STEADY = { n: N, consumer: 'busy-poll', capacity: 2 ** 20 } as const;
 
 export const NOTIFY_ROWS: readonly NotifyRow[] = [
   { key: 'putSync', label: 'worker `putSync` per value', batch: 1, ...STEADY },
   { key: 'putManySync', label: 'worker `putManySync` of 128', batch: 128, ...STEADY },
 ];
 
-const AWAITING = { batch: 128, consumer: 'await', capacity: 4096 } as const;
+/** The batch throughput scenario's stream: its ring, its batches, its 10,000,000 values. */
+const BATCH_STREAM = { n: 10_000_000, batch: 128, capacity: 4096 } as const;
 
 export const PARK_ROWS: readonly NotifyRow[] = [
-  { key: 'await-spin', label: 'main `await getMany()` of 128, default spin', spin: 'adaptive', ...AWAITING },
-  { key: 'await-nospin', label: 'main `await getMany()` of 128, `setSpin(0)`', spin: 0, ...AWAITING },
+  { key: 'await', label: 'main `await getMany()` of 128', consumer: 'await', ...BATCH_STREAM },
+  { key: 'sync', label: 'main `getManySync()` of 128', consumer: 'sync', ...BATCH_STREAM },
 ];
 
 export const NOTIFY_VALUES = N;
+export const PARK_VALUES = BATCH_STREAM.n;
 
 export type NotifyOutcome =
   | { kind: 'measured'; producer: AtomicsCounts; consumer: AtomicsCounts; ms: number }
@@ -64,9 +72,9 @@ export type NotifyOutcome =
 
 export async function measureNotify(row: NotifyRow): Promise<NotifyOutcome> {
   const host = new ProducerHost();
-  const ch = sharedChan({ type: 'f64', capacity: row.capacity }).setSpin(row.spin);
+  const ch = sharedChan({ type: 'f64', capacity: row.capacity });
   try {
-    const data: NotifyProducerData = { ctl: host.ctl, n: N, batch: row.batch, handle: ch.handle };
+    const data: NotifyProducerData = { ctl: host.ctl, n: row.n, batch: row.batch, handle: ch.handle };
     await host.start(WORKER, data);
     await runIteration(row, host, ch); // warm-up
     return { kind: 'measured', ...(await runIteration(row, host, ch)) };
@@ -87,24 +95,24 @@ async function runIteration(row: NotifyRow, host: ProducerHost, ch: SharedChan) 
   host.go();
   let tally;
   try {
-    tally = row.consumer === 'await' ? await drainAwaiting(ch) : drain(row.label, ch, host.ctl);
+    tally = row.consumer === 'await' ? await takeAwaiting(ch, row.n) : row.consumer === 'sync' ? takeBlocking(ch, row.n) : drain(row.label, ch, host.ctl, row.n);
   } finally {
     counter.restore(); // before ack(): its notify is on the control words, but keep it clean
   }
   const ms = performance.now() - started;
   host.ack();
-  verifyTally(row.label, tally, N);
+  verifyTally(row.label, tally, row.n);
   return { producer: (await report).producer, consumer: counter.snapshot(), ms };
 }
 
 /** Busy-polls `length` and drains only when something is there: this side never sleeps. */
-function drain(label: string, ch: SharedChan, ctl: Int32Array) {
+function drain(label: string, ch: SharedChan, ctl: Int32Array, n: number) {
   const dst = new Float64Array(DRAIN);
   const tally = { count: 0, sum: 0 };
   const guard = new StallGuard(ctl);
-  while (tally.count < N) {
+  while (tally.count < n) {
     if (ch.length === 0) {
-      guard.check(label, tally.count, N);
+      guard.check(label, tally.count, n);
       continue;
     }
     add(tally, dst, ch.getManySync(dst));
@@ -112,13 +120,26 @@ function drain(label: string, ch: SharedChan, ctl: Int32Array) {
   return tally;
 }
 
-/** `await getMany` of 128 until all arrived; parks whenever a get finds the ring empty. */
-async function drainAwaiting(ch: SharedChan) {
+// Batches of 128 until all n arrived, sleeping whenever the ring is empty. 0 means the
+// channel closed early (the producer failed): stop, and let the tally check report it.
+
+async function takeAwaiting(ch: SharedChan, n: number) {
   const dst = new Float64Array(128);
   const tally = { count: 0, sum: 0 };
-  while (tally.count < N) {
+  while (tally.count < n) {
     const k = await ch.getMany(dst);
-    if (k === 0) break; // closed early (the producer failed): the tally check reports it
+    if (k === 0) break;
+    add(tally, dst, k);
+  }
+  return tally;
+}
+
+function takeBlocking(ch: SharedChan, n: number) {
+  const dst = new Float64Array(128);
+  const tally = { count: 0, sum: 0 };
+  while (tally.count < n) {
+    const k = ch.getManySync(dst);
+    if (k === 0) break;
     add(tally, dst, k);
   }
   return tally;

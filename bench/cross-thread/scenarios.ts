@@ -7,7 +7,7 @@ import { progress } from '../cli.js';
 import { targetStatus } from '../report.js';
 import type { TargetResult } from '../scenarios.js';
 import type { MeasureOptions } from '../measure.js';
-import { measureNotify, NOTIFY_ROWS, NOTIFY_VALUES, PARK_ROWS, type NotifyRow } from './notify.js';
+import { measureNotify, NOTIFY_ROWS, NOTIFY_VALUES, PARK_ROWS, PARK_VALUES, type NotifyRow } from './notify.js';
 import { LATENCY_ROWS, measureLatency, SAMPLES } from './pingpong.js';
 import { formatLatency, formatNotify, formatParks, notifyStatus, type LatencyResult, type NotifyResult } from './report.js';
 import { formatSelect, measureSelect, selectTargets } from './select-stream.js';
@@ -144,19 +144,19 @@ const selectScenario: CrossThreadScenario = {
 };
 
 const PARKS_FOOTNOTE =
-  'a ring of 4096 f64 fed by a worker\'s `putManySync` of 128; the main thread takes batches of 128 ' +
-  'with `await getMany()`. A park is an `Atomics.waitAsync` on the main thread (a wake-up through ' +
-  'its event loop); each one costs the producer a notify (a system call) on its next commit. By ' +
-  'default a `getMany` that finds the ring empty re-tries for up to 10 µs first (src/shared/wait.ts ' +
-  'ASYNC_SPIN); `setSpin(0)` parks at once. Counts are of calls on the channel\'s buffer, over ' +
-  'the second of two iterations; they depend on how the two threads fall into step, so compare ' +
-  'the rows, not runs.';
+  'the batch scenario\'s stream: a ring of 4096 f64 fed by a worker\'s `putManySync` of 128, the main ' +
+  'thread taking batches of 128. A main-thread sleep is an `Atomics.waitAsync` (`await getMany()`) ' +
+  'or an `Atomics.wait` (`getManySync()`, after its spin); waking it costs the producer a notify. ' +
+  'The producer sleeps (`Atomics.wait`, after its spin) when the ring is full. Counts are of calls ' +
+  'on the channel\'s buffer, over the second of two iterations. A row either has a handful of ' +
+  'sleeps or falls into a mode where each side\'s sleep makes the other sleep too: hundreds to ' +
+  'thousands, and 2-4x the time. Run it several times (`BENCH_REPEAT`; the JSON keeps every run).';
 
 const parks: CrossThreadScenario = {
   id: 'parks',
   async run(index) {
     const results = await measureCounts(PARK_ROWS);
-    const title = `## ${index}. parks of an awaiting consumer: ${NOTIFY_VALUES.toLocaleString('en')} values in batches of 128, worker → main`;
+    const title = `## ${index}. sleeps in the batch stream: ${PARK_VALUES.toLocaleString('en')} values in batches of 128, worker → main`;
     return {
       markdown: formatParks(title, PARKS_FOOTNOTE, results),
       json: { id: 'parks', title, footnote: PARKS_FOOTNOTE, results },
