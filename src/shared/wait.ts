@@ -53,10 +53,14 @@ export function assertCanBlock(where: string): void {
  * How long a sync call spins (re-trying) before it sleeps, per channel object, in
  * microseconds. Spinning about as long as a wake-up costs (10-50 µs here) bounds the loss at
  * 2x the optimum either way (sab-design.md C.4): it catches a counterpart that is awake and
- * about to act, without burning much when it is not. Adapted like glibc's adaptive mutex:
- * doubled when a spin succeeded, halved when it had to sleep anyway. The floor stays near a
- * wake-up's cost on purpose: with a shorter one, two threads in a ping-pong can fall into a
- * mode where each gives up spinning just before the other, still waking up, replies.
+ * about to act, without burning much when it is not. Adapted to what the wait turned out to
+ * be: doubled when a spin succeeded; after a sleep, set to the whole wait (and half again) if
+ * that was short (a spin that long would have caught the counterpart), halved if it was long
+ * (no spin would have). Why "short" raises the budget: two threads that each sleep while the other wakes up
+ * (a wake-up here is 30-50 µs, and an event loop's more) can otherwise settle into a mode
+ * where every spin runs out just before the other side, still waking up, acts, so both sleep
+ * on every turn: a ping-pong, or a stream whose ring keeps running full and then empty,
+ * several times slower than when they spin (bench/README.md, the parks scenario).
  */
 export class SpinBudget {
   micros = 20;
@@ -77,6 +81,17 @@ export class SpinBudget {
 
   failed(): void {
     if (this.adaptive) this.micros = Math.max(this.micros / 2, SpinBudget.MIN_MICROS);
+  }
+
+  /**
+   * The spin ran out and the call slept; the operation went through `waitedMicros` after the
+   * call began to wait. Within MAX_MICROS the next spin covers that wait, with half again as
+   * much for jitter; a longer wait halves the budget instead.
+   */
+  slept(waitedMicros: number): void {
+    if (!this.adaptive) return;
+    if (waitedMicros > SpinBudget.MAX_MICROS) this.failed();
+    else this.micros = Math.min(Math.max(waitedMicros * 1.5, SpinBudget.MIN_MICROS), SpinBudget.MAX_MICROS);
   }
 }
 
@@ -128,14 +143,19 @@ export function blockUntil<R>(
     }
     if ((i & 15) === 0 && performance.now() >= spinUntil) break; // reading the clock costs ~30 ns
   }
-  spin.failed();
   for (;;) {
     const epoch = Atomics.load(words, epochIdx);
     Atomics.store(words, waitingIdx, 1);
     r = attempt();
-    if (r !== NOT_READY) return r;
+    if (r !== NOT_READY) {
+      spin.slept((performance.now() - start) * 1000);
+      return r;
+    }
     const left = deadline - performance.now();
-    if (left <= 0) throw new TimeoutError(where, timeoutMs!);
+    if (left <= 0) {
+      spin.failed();
+      throw new TimeoutError(where, timeoutMs!);
+    }
     Atomics.wait(words, epochIdx, epoch, Math.min(left, SAFETY_TIMEOUT_MS));
   }
 }

@@ -1,7 +1,51 @@
 /** setSpin: how long sync calls spin before they sleep; 0 must still hand values over (asleep). */
-import { afterAll, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { sharedChan } from '../../src/index.js';
+import { SpinBudget } from '../../src/shared/wait.js';
 import { Peer } from './peer.js';
+
+describe('SpinBudget adapts to what the wait turned out to be', () => {
+  const { MIN_MICROS: MIN, MAX_MICROS: MAX } = SpinBudget;
+
+  test('a spin that succeeded doubles the budget, up to the maximum', () => {
+    const budget = new SpinBudget();
+    budget.succeeded();
+    expect(budget.micros).toBe(40);
+    for (let i = 0; i < 5; i++) budget.succeeded();
+    expect(budget.micros).toBe(MAX);
+  });
+
+  test('after a short sleep the next spin covers the whole wait, and half again', () => {
+    const budget = new SpinBudget();
+    budget.slept(30);
+    expect(budget.micros).toBe(45);
+    budget.slept(MAX - 1);
+    expect(budget.micros).toBe(MAX); // capped
+    budget.slept(1);
+    expect(budget.micros).toBe(MIN); // floored
+  });
+
+  test('after a long sleep, or a timeout, the budget halves, down to the minimum', () => {
+    const budget = new SpinBudget();
+    budget.slept(MAX + 1);
+    expect(budget.micros).toBe(10);
+    budget.set('adaptive');
+    budget.failed();
+    expect(budget.micros).toBe(Math.max(10, MIN));
+    for (let i = 0; i < 5; i++) budget.slept(10_000);
+    expect(budget.micros).toBe(MIN);
+  });
+
+  test('a budget fixed by setSpin never adapts', () => {
+    const budget = new SpinBudget();
+    budget.set(5);
+    budget.succeeded();
+    budget.slept(30);
+    budget.slept(10_000);
+    budget.failed();
+    expect(budget.micros).toBe(5);
+  });
+});
 
 const peer = new Peer();
 afterAll(() => peer.terminate());
