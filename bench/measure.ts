@@ -117,7 +117,7 @@ export async function measureIsolated(
   return outcome;
 }
 
-function messageOf(err: unknown): string {
+export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 

@@ -3,7 +3,8 @@
  * objects through object channels (JSON and struct codecs) against structured clone.
  * Rows, targets, and the runner that measures each row under tinybench.
  */
-import { measureIsolated, type MeasureOptions, type Outcome } from '../measure.js';
+import { measureInterleaved } from '../interleave.js';
+import type { MeasureOptions, Outcome } from '../measure.js';
 import { failureLine, formatTarget, formatThroughputTable } from '../report.js';
 import { ratioOf, type TargetResult } from '../scenarios.js';
 import { openObjectChannel, openObjectPort } from './object-stream.js';
@@ -184,18 +185,17 @@ function target(results: readonly RowOutcome[], ours: string, peer: string, thre
   };
 }
 
-/** Measures every row, one after the other (each row's two threads get both cores). */
+/**
+ * Measures the rows in turns (../interleave.ts): each row's two threads get both cores while
+ * it runs, and a slower or faster spell of the machine falls on every row alike.
+ */
 export async function measureThroughput(
   scenario: ThroughputScenario,
   opts: MeasureOptions,
 ): Promise<RowOutcome[]> {
-  const results: RowOutcome[] = [];
-  for (const row of scenario.rows) {
-    const task = streamTask(row, scenario.n, scenario.batch);
-    const outcome = await measureIsolated(task, scenario.n, opts);
-    results.push({ key: row.key, label: row.label, outcome });
-  }
-  return results;
+  const tasks = scenario.rows.map((row) => streamTask(row, scenario.n, scenario.batch));
+  const outcomes = await measureInterleaved(tasks, scenario.n, opts);
+  return scenario.rows.map((row, i) => ({ key: row.key, label: row.label, outcome: outcomes[i]! }));
 }
 
 export function formatThroughput(
