@@ -31,7 +31,7 @@ export class ChanIterator<T> implements AsyncIterableIterator<T> {
       const r = this.chan.tryGet();
       if (r !== NOT_READY) return Promise.resolve(this.result(r));
     } catch (err) {
-      // A message that could not be decoded (shared-chan.ts H6), or the failure of the stage
+      // A message that could not be decoded (shared-port.ts H6), or the failure of the stage
       // that closed this channel.
       return Promise.reject(err);
     }

@@ -45,7 +45,7 @@ export function get<T>(port: Port<T>, opts: WaitOptions | undefined): Promise<T 
   try {
     r = port.tryGet();
   } catch (err) {
-    return Promise.reject(err); // a message that could not be decoded (shared-chan.ts H6)
+    return Promise.reject(err); // a message that could not be decoded (shared-port.ts H6)
   }
   if (r !== NOT_READY) return Promise.resolve(r);
   return parkGet(port, signal);

@@ -139,7 +139,7 @@ export function select(ops: ReadonlyArray<SelectArm>, opts?: SelectOptions): Pro
       }
     }
   } catch (err) {
-    return Promise.reject(err); // a get arm's message could not be decoded (shared-chan.ts H6)
+    return Promise.reject(err); // a get arm's message could not be decoded (shared-port.ts H6)
   }
   if (hasDefault) return Promise.resolve([opts!.default, null]);
 

@@ -72,7 +72,7 @@ export interface AttachOptions<T = unknown> {
 
 /**
  * One SharedChan per channel per thread, so that this thread's operations share one FIFO
- * (shared-chan.ts H1). Keyed by the channel's identity, not the buffer object: a handle that
+ * (shared-port.ts H1). Keyed by the channel's identity, not the buffer object: a handle that
  * reaches a thread twice arrives as two buffer objects over the same memory. Weak, so an
  * unused channel can still be collected.
  */

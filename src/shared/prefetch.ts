@@ -1,5 +1,5 @@
 /**
- * A thread's prefetched values of one numeric shared channel (`setPrefetch`, shared-chan.ts
+ * A thread's prefetched values of one numeric shared channel (`setPrefetch`, shared-port.ts
  * H7): taken from the ring in one bulk take (one reservation, one commit) and delivered from
  * here, in order, by this thread's later gets.
  *

@@ -135,7 +135,7 @@ class Exposure {
 
   /**
    * Puts the value into the ring, unless this thread's own parked puts on the channel come
-   * first (shared-chan.ts H1) or the ring holds another value. @returns `[false, ch]` if
+   * first (shared-port.ts H1) or the ring holds another value. @returns `[false, ch]` if
    * the channel is closed, else null.
    */
   offer(): [unknown, SharedChan<any>] | null {

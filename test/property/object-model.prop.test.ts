@@ -3,7 +3,7 @@
  * thread, like ./shared-model.prop.test.ts for numeric lanes, with what objects add:
  *   1. random histories of put / get / offer / poll / close / abort, plus `mutate` (change an
  *      object after it was put): every operation settles as the model says, and what arrives
- *      is the value as it was when put (shared-chan.ts H5), decoded (a copy, equal as JSON).
+ *      is the value as it was when put (shared-port.ts H5), decoded (a copy, equal as JSON).
  *      The ring is large, so only the message count limits puts.
  *   2. a small byte ring (64 or 128 bytes) and messages of 1 to ~150 bytes, so that the bytes
  *      limit as often as the count: offer / poll / get / close / abort against a model that

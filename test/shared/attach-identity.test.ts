@@ -1,7 +1,7 @@
 /**
  * A handle that reaches a thread twice arrives as two SharedArrayBuffer objects over one
  * memory; attach must still give that thread one object per channel, or the thread's two
- * objects would each keep their own FIFO of parked operations (shared-chan.ts H1).
+ * objects would each keep their own FIFO of parked operations (shared-port.ts H1).
  */
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { expect, test } from 'vitest';

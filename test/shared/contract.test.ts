@@ -20,7 +20,7 @@ channelContract('shared json', (capacity) => sharedChan({ capacity }) as never, 
   rendezvousPutArms: true,
 });
 
-// Prefetch (shared-chan.ts H7): the same contract when the getting thread takes up to 64
+// Prefetch (shared-port.ts H7): the same contract when the getting thread takes up to 64
 // values at once into a local buffer. A rendezvous cannot prefetch (setPrefetch refuses it),
 // so capacity 0 runs without.
 channelContract(

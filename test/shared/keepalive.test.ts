@@ -1,5 +1,5 @@
 /**
- * shared-chan.ts H3: a thread's watchers hold the Node process alive (one ref'd timer) exactly
+ * shared-port.ts H3: a thread's watchers hold the Node process alive (one ref'd timer) exactly
  * while it has parked operations on a shared channel. A withdrawn operation (an abort, a select
  * completed through another arm) must release it at once, not at the watcher's next wake-up
  * (up to its 1 s safety timeout later). Counted with process.getActiveResourcesInfo(): no time.

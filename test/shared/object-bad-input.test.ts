@@ -3,7 +3,7 @@
  * RangeError naming the option), a value the codec cannot encode is a TypeError from every
  * put form and a message over maxMessageBytes a RangeError, with nothing enqueued and the
  * channel still working; bulk (numeric) methods are refused; a put that parks keeps the value
- * as it was when put (shared-chan.ts H5); and a decode that throws (a custom codec) consumes
+ * as it was when put (shared-port.ts H5); and a decode that throws (a custom codec) consumes
  * its message and leaves the channel working. Everything here runs in this thread; nothing
  * here parks a put for want of *bytes* (see object-cross-thread.test.ts for that).
  */

@@ -1,5 +1,5 @@
 /**
- * setPrefetch (shared-chan.ts H7): a thread takes runs of values from the ring into a local
+ * setPrefetch (shared-port.ts H7): a thread takes runs of values from the ring into a local
  * buffer and serves its gets from it first. The contract suite runs on a prefetching channel
  * (contract.test.ts) and the stress test has prefetching consumers (stress.test.ts); here:
  * bad input, ownership of prefetched values across threads, close, turning it off, getMany,

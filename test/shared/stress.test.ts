@@ -155,7 +155,7 @@ describe('shared channel stress: 2 producers, 2 consumers, one channel', () => {
     await stress({ capacity: 16, perProducer: 100_000, maxBatch: 40, workerConsumers: 1, mainConsumer: 'mixed', seed: BASE_SEED + 300 });
   }, 60_000);
 
-  // Prefetch (shared-chan.ts H7): a prefetching consumer takes runs of values into its own
+  // Prefetch (shared-port.ts H7): a prefetching consumer takes runs of values into its own
   // thread and must still deliver each exactly once, in order per producer, also those it
   // holds when the channel closes (it ends on closed-and-drained only once they are out).
   it('one worker consumer prefetches (setPrefetch(32)), the other does not: 10^6 values', async () => {

@@ -4,7 +4,7 @@
  * decides what goes where; this file owns the threads and the rings.
  *
  * Lifetime: the workers are unref'd. A busy pipeline is kept alive by the main thread's wait
- * on the result ring (a parked shared-channel get holds the process, shared-chan.ts H3), and an
+ * on the result ring (a parked shared-channel get holds the process, shared-port.ts H3), and an
  * idle one holds nothing, so a process whose pipelines are done or idle can exit.
  */
 import { Worker } from 'node:worker_threads';

@@ -49,7 +49,7 @@ export interface ConsumeTask extends SideTask {
   kind: 'consume';
   /** Size of the receive buffer: the most values this consumer can report. */
   maxValues: number;
-  /** `setPrefetch(prefetch)` on this thread's channel object first (shared-chan.ts H7). */
+  /** `setPrefetch(prefetch)` on this thread's channel object first (shared-port.ts H7). */
   prefetch?: number;
 }
 
