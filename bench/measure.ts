@@ -77,44 +77,14 @@ function newBench(timeMs: number): Bench {
 }
 
 /**
- * A task with state that lives across its iterations (the cross-thread suite's workers).
- * `setup` runs once before warm-up and returns the per-iteration preparer; `teardown` runs
- * once after the task, also when it failed.
+ * A task with state that lives across its iterations (the cross-thread suite's workers),
+ * measured in turns with others by ./interleave.ts. `setup` runs once before warm-up and
+ * returns the per-iteration preparer; `teardown` runs once after the task, also when it failed.
  */
 export interface IsolatedTask {
   readonly name: string;
   readonly setup: () => Promise<() => Transfer>;
   readonly teardown: () => Promise<void>;
-}
-
-/**
- * Runs one task in a Bench of its own. tinybench calls `beforeAll`/`afterAll` once per phase
- * (warm-up, then run) and skips the run phase, afterAll included, when warm-up failed; a
- * Bench per task lets setup and teardown bracket both phases exactly once.
- */
-export async function measureIsolated(
-  task: IsolatedTask,
-  valuesPerIteration: number,
-  opts: MeasureOptions,
-): Promise<Outcome> {
-  let outcome: Outcome;
-  try {
-    const prepare = await task.setup();
-    const bench = newBench(opts.timeMs);
-    addTransferTask(bench, task.name, prepare);
-    await bench.run();
-    outcome = readOutcome(bench.getTask(task.name), valuesPerIteration);
-  } catch (err) {
-    outcome = { kind: 'failed', error: messageOf(err) };
-  }
-  // A teardown error (a worker that failed after the last iteration) still fails the row.
-  try {
-    await task.teardown();
-  } catch (err) {
-    if (outcome.kind !== 'failed') outcome = { kind: 'failed', error: `teardown: ${messageOf(err)}` };
-  }
-  opts.onTaskDone?.(task.name, outcome);
-  return outcome;
 }
 
 export function messageOf(err: unknown): string {

@@ -6,7 +6,8 @@
  */
 import type { Tally } from '../adapters/adapter.js';
 import { verifyTally } from '../adapters/adapter.js';
-import { measureIsolated, type IsolatedTask, type MeasureOptions } from '../measure.js';
+import { measureInterleaved } from '../interleave.js';
+import type { IsolatedTask, MeasureOptions } from '../measure.js';
 import { failureLine, formatTarget, formatThroughputTable } from '../report.js';
 import { ratioOf, type TargetResult } from '../scenarios.js';
 import { select, selectSync, sharedChan, type SharedChan } from '../../src/index.js';
@@ -110,13 +111,10 @@ function selectTask(row: SelectRow, n: number): IsolatedTask {
   };
 }
 
+/** Measures the rows in turns (../interleave.ts), as the throughput scenarios do. */
 export async function measureSelect(opts: MeasureOptions): Promise<RowOutcome[]> {
-  const results: RowOutcome[] = [];
-  for (const row of ROWS) {
-    const outcome = await measureIsolated(selectTask(row, SELECT_VALUES), SELECT_VALUES, opts);
-    results.push({ key: row.key, label: row.label, outcome });
-  }
-  return results;
+  const outcomes = await measureInterleaved(ROWS.map((row) => selectTask(row, SELECT_VALUES)), SELECT_VALUES, opts);
+  return ROWS.map((row, i) => ({ key: row.key, label: row.label, outcome: outcomes[i]! }));
 }
 
 /** Cost per value of select ÷ get = get's throughput ÷ select's. */
