@@ -6,7 +6,7 @@
  * Every row is set up first (its worker started), then: one untimed warm-up round, then
  * ROUNDS timed rounds. In each round every row runs for its share of the time budget (at
  * least one iteration); the row that goes first moves by one each round. A row that fails is
- * dropped from the later rounds. Then every row is torn down.
+ * torn down at once and dropped from the later rounds. Then every other row is torn down.
  */
 import type { Transfer } from './adapters/adapter.js';
 import { failOnStall, messageOf, type IsolatedTask, type MeasureOptions, type Outcome } from './measure.js';
@@ -41,6 +41,8 @@ export async function measureInterleaved(
         else samples[i]!.push(...(await runFor(tasks[i]!.name, prepares[i]!, shareMs, 1)));
       } catch (err) {
         errors[i] = messageOf(err);
+        // Stop its workers now: a stalled transfer must not run on beside the other rows.
+        await tasks[i]!.teardown().catch(() => {});
       }
     }
   }
@@ -48,8 +50,9 @@ export async function measureInterleaved(
   for (const [i, task] of tasks.entries()) {
     let outcome: Outcome = errors[i] !== undefined ? { kind: 'failed', error: errors[i]! } : outcomeOf(samples[i]!, valuesPerIteration);
     // A teardown error (a worker that failed after the last iteration) still fails the row.
+    // A row that failed was torn down when it failed (a setup error: here, once).
     try {
-      await task.teardown();
+      if (errors[i] === undefined || prepares[i] === undefined) await task.teardown();
     } catch (err) {
       if (outcome.kind !== 'failed') outcome = { kind: 'failed', error: `teardown: ${messageOf(err)}` };
     }
