@@ -182,9 +182,10 @@ export class MessageRing<T> extends RingCore {
       if (used <= size && size - used < need) return 0;
     }
     if (!this.takePermit()) return 0; // M1
-    let at: number;
+    // The reservation CASes from the head word loaded above: if another producer (or a close)
+    // changed it meanwhile, the CAS fails and returns the word to decide again with.
+    let headWord = headNow;
     for (;;) {
-      const headWord = Atomics.load(w, IDX_PROD_HEAD);
       if ((headWord & FLAG_CLOSED) !== 0) {
         this.givePermitBack();
         return CLOSED;
@@ -193,17 +194,21 @@ export class MessageRing<T> extends RingCore {
       if (size - used < need) {
         this.consTailSeen = Atomics.load(w, IDX_CONS_TAIL);
         used = distance(this.consTailSeen, headWord);
-        if (used > size) continue; // headWord is older than the tail just loaded: re-read it
+        if (used > size) {
+          headWord = Atomics.load(w, IDX_PROD_HEAD); // older than the tail just loaded: re-read it
+          continue;
+        }
         if (size - used < need) {
+          // "Full" from an old head word is still right: heads only move forward.
           this.givePermitBack();
           return 0;
         }
       }
-      if (Atomics.compareExchange(w, IDX_PROD_HEAD, headWord, (headWord + need) & POSITION_MASK) === headWord) {
-        at = headWord;
-        break;
-      }
+      const seen = Atomics.compareExchange(w, IDX_PROD_HEAD, headWord, (headWord + need) & POSITION_MASK);
+      if (seen === headWord) break;
+      headWord = seen;
     }
+    const at = headWord;
     this.reservedAt = at;
     const offset = at & this.mask;
     this.heads[offset >> 2] = length;
