@@ -56,11 +56,12 @@ export function assertCanBlock(where: string): void {
  * about to act, without burning much when it is not. Adapted to what the wait turned out to
  * be: doubled when a spin succeeded; after a sleep, set to the whole wait (and half again) if
  * that was short (a spin that long would have caught the counterpart), halved if it was long
- * (no spin would have). Why "short" raises the budget: two threads that each sleep while the other wakes up
- * (a wake-up here is 30-50 µs, and an event loop's more) can otherwise settle into a mode
- * where every spin runs out just before the other side, still waking up, acts, so both sleep
- * on every turn: a ping-pong, or a stream whose ring keeps running full and then empty,
- * several times slower than when they spin (bench/README.md, the parks scenario).
+ * (no spin would have). Why a short sleep raises the budget: two threads that each sleep
+ * while the other wakes up (a wake-up here is 30-50 µs, and an event loop's more) can
+ * otherwise settle into a mode where every spin runs out just before the other side, still
+ * waking up, acts, so both sleep on every turn: a ping-pong, or a stream whose ring keeps
+ * running full and then empty, several times slower than when they spin (bench/README.md,
+ * the parks scenario and "Spin budget after a sleep").
  */
 export class SpinBudget {
   micros = 20;
