@@ -80,6 +80,13 @@ export class MessageRing<T> extends RingCore {
   private readonly heads: Int32Array;
   /** Bytes of the data region - 1: offset = position & mask. */
   private readonly mask: number;
+  /**
+   * Where this thread expects CONS_HEAD to be: the end of its own last take. A take CASes
+   * from the guess instead of loading the head first, as in ./ring.ts: a guess is never ahead
+   * of the head, so "empty" from it is exact, and a wrong one only fails the CAS (or reads an
+   * implausible length, M3), which gives the real head to decide again with.
+   */
+  private consHeadGuess: number;
   /** Encode scratch (thread-local); `outValue` is what it holds, `outLength` its size. */
   private out: Uint8Array;
   private outValue: unknown = NOTHING;
@@ -96,6 +103,7 @@ export class MessageRing<T> extends RingCore {
     this.data = new Uint8Array(buffer, SZ_HEADER, bytes);
     this.heads = new Int32Array(buffer, SZ_HEADER, bytes >> 2);
     this.mask = bytes - 1;
+    this.consHeadGuess = Atomics.load(words, IDX_CONS_HEAD);
     this.out = new Uint8Array(Math.min(this.maxMessageBytes, 1024));
     this.in = new Uint8Array(Math.min(this.maxMessageBytes, 1024));
   }
@@ -268,33 +276,38 @@ export class MessageRing<T> extends RingCore {
     const w = this.words;
     const size = this.mask + 1;
     this.checkLap();
-    let at: number;
+    let head = this.consHeadGuess;
     let length: number;
     let need: number;
     for (;;) {
-      const head = Atomics.load(w, IDX_CONS_HEAD);
       let available = distance(head, this.prodTailSeen);
       if (available === 0 || available > size) {
         this.prodTailSeen = Atomics.load(w, IDX_PROD_TAIL);
         available = distance(head, this.prodTailSeen);
-        if (available > size) continue; // the head we read is older than that tail
+        if (available > size) {
+          head = Atomics.load(w, IDX_CONS_HEAD); // the head we had is older than that tail
+          continue;
+        }
         if (available === 0) return -1;
       }
       length = this.heads[(head & this.mask) >> 2]!;
       need = recordBytes(length);
-      // M3: a length read after others took this record may be anything; the CAS below
-      // fails then. Only a plausible one is worth trying.
+      // M3: a length read after others took this record (or at a stale guess) may be
+      // anything; the CAS below fails then. Only a plausible one is worth trying.
       if (length < 0 || length > this.maxMessageBytes || need > available) {
-        if (Atomics.load(w, IDX_CONS_HEAD) === head) {
+        const real = Atomics.load(w, IDX_CONS_HEAD);
+        if (real === head) {
           throw new Error(`shared channel: corrupt record at byte position ${head}: length ${length} (at most ${this.maxMessageBytes}, ${available} bytes published); the buffer was written by something that does not follow native-layout/SPEC.md`);
         }
+        head = real;
         continue;
       }
-      if (Atomics.compareExchange(w, IDX_CONS_HEAD, head, (head + need) & POSITION_MASK) === head) {
-        at = head;
-        break;
-      }
+      const seen = Atomics.compareExchange(w, IDX_CONS_HEAD, head, (head + need) & POSITION_MASK);
+      if (seen === head) break;
+      head = seen;
     }
+    const at = head;
+    this.consHeadGuess = (at + need) & POSITION_MASK;
     if (copy) this.copyOut(at, length);
     Atomics.add(w, IDX_MSG_FREE, 1); // M2: before the commit that wakes producers
     this.commit(IDX_CONS_TAIL, at, need, IDX_TX_WAITING, IDX_TX_EPOCH);
