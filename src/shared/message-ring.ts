@@ -84,7 +84,8 @@ export class MessageRing<T> extends RingCore {
    * Where this thread expects CONS_HEAD to be: the end of its own last take. A take CASes
    * from the guess instead of loading the head first, as in ./ring.ts: a guess is never ahead
    * of the head, so "empty" from it is exact, and a wrong one only fails the CAS (or reads an
-   * implausible length, M3), which gives the real head to decide again with.
+   * implausible length, M3), which gives the real head to decide again with. Reloaded by
+   * checkLap whenever LAP moved (SPEC 5.2).
    */
   private consHeadGuess: number;
   /** Encode scratch (thread-local); `outValue` is what it holds, `outLength` its size. */
@@ -163,6 +164,10 @@ export class MessageRing<T> extends RingCore {
   }
 
   // ---- producer side ------------------------------------------------------------------------
+
+  protected override reloadGuesses(): void {
+    this.consHeadGuess = Atomics.load(this.words, IDX_CONS_HEAD);
+  }
 
   /**
    * Puts one message: an `Encoded`, or a value (encoded now, unless the encode scratch holds

@@ -143,8 +143,17 @@ export abstract class RingCore {
       this.lapSeen = lap;
       this.consTailSeen = Atomics.load(w, IDX_CONS_TAIL);
       this.prodTailSeen = Atomics.load(w, IDX_PROD_TAIL);
+      this.reloadGuesses();
     }
   }
+
+  /**
+   * Reloads the heads this thread guesses from (SPEC 5.2: a guess is subject to the LAP rule
+   * like a remembered tail). A guess that other threads' traffic left 2^31 positions behind
+   * aliases some other position, PROD_TAIL itself included, and "empty" computed from it
+   * would be wrong. Rings that guess override it; checkLap calls it when LAP moved.
+   */
+  protected reloadGuesses(): void {}
 
   /**
    * Commits a reservation [at, at + k) on the side whose tail is `tailIdx` (R4), then wakes

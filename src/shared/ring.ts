@@ -47,7 +47,8 @@ export class NumericRing extends RingCore {
    * it can only over-estimate what is free or available (the CAS then fails), never invent
    * "full" or "empty"; only the close flag in PROD_HEAD is not in the guess, so a producer
    * loads the head before it answers "full". While the guess is right nobody else moved that
-   * head since this thread's last reservation; the cached tails are bounded by checkLap.
+   * head since this thread's last reservation; the guesses, like the cached tails, are
+   * reloaded by checkLap whenever LAP moved, so neither can be 2^31 positions stale.
    */
   private prodHeadGuess: number;
   private consHeadGuess: number;
@@ -58,6 +59,11 @@ export class NumericRing extends RingCore {
     this.mask = words[IDX_SLOTS]! - 1;
     this.prodHeadGuess = Atomics.load(words, IDX_PROD_HEAD);
     this.consHeadGuess = Atomics.load(words, IDX_CONS_HEAD);
+  }
+
+  protected override reloadGuesses(): void {
+    this.prodHeadGuess = Atomics.load(this.words, IDX_PROD_HEAD);
+    this.consHeadGuess = Atomics.load(this.words, IDX_CONS_HEAD);
   }
 
   // ---- producer side ------------------------------------------------------------------------
