@@ -245,9 +245,22 @@ export abstract class RingCore {
     return Atomics.load(w, IDX_CONS_HEAD) === prodTail;
   }
 
-  /** True when the value put at `pos` has been read by a consumer (CONS_TAIL passed it). */
-  taken(pos: number): boolean {
-    return reached(Atomics.load(this.words, IDX_CONS_TAIL), (pos + 1) & POSITION_MASK);
+  /**
+   * True when the value a rendezvous put left at `pos` has been read by a consumer (CONS_TAIL
+   * passed it). `lapAtPut`: LAP once the value was in the ring. A rendezvous ring cannot run
+   * ahead of its one value, so once PROD_TAIL crossed two more multiples of 2^LAP_SHIFT the
+   * value was taken, however far CONS_TAIL went on since: the 31-bit comparison alone would
+   * flip to "not yet" once CONS_TAIL is 2^30 positions past `pos`.
+   */
+  taken(pos: number, lapAtPut: number): boolean {
+    const w = this.words;
+    if (((Atomics.load(w, IDX_LAP) - lapAtPut) | 0) >= 2) return true;
+    return reached(Atomics.load(w, IDX_CONS_TAIL), (pos + 1) & POSITION_MASK);
+  }
+
+  /** LAP now (for `taken`). */
+  lap(): number {
+    return Atomics.load(this.words, IDX_LAP);
   }
 
   /** Values (messages) in the ring now. Staleness: other threads may change it at any moment. */

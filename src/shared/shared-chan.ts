@@ -176,6 +176,7 @@ export class SharedChan<T = number> extends SharedPort<T> {
     }
     if (!this.isRendezvous() || entered === false) return entered;
     this.syncPos = this.ring.reservedAt;
+    this.syncLap = this.ring.lap();
     try {
       return blockUntil('putSync', this.ring.words, IDX_TX_WAITING, IDX_TX_EPOCH, this.attemptTaken, timeout, this.spin);
     } catch (err) {
@@ -293,10 +294,11 @@ export class SharedChan<T = number> extends SharedPort<T> {
   // calls allocate no closure (sync calls cannot overlap within a thread: they block it).
   private syncValue: T | undefined = undefined;
   private syncPos = 0;
+  private syncLap = 0;
   private syncOp: PutManyOp | null = null;
   private syncDst: NumericArray | null = null;
   private readonly attemptPut = (): boolean | NotReady => this.putNowInOrder(this.syncValue!);
-  private readonly attemptTaken = (): boolean | NotReady => this.handoffOutcome(this.syncPos);
+  private readonly attemptTaken = (): boolean | NotReady => this.handoffOutcome(this.syncPos, this.syncLap);
   private readonly attemptGet = (): T | undefined | NotReady => this.tryGet();
   private readonly attemptPutMany = (): true | NotReady => (this.advanceInOrder(this.syncOp!) ? true : NOT_READY);
   private readonly attemptGetMany = (): number | NotReady => this.attemptGetManyInto(this.syncDst!);

@@ -92,7 +92,7 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
   /** This thread's parked puts that have not entered the ring yet, oldest first (H2). */
   protected readonly putq = new WaitQueue<PutWaiter<T>>();
   /** Rendezvous puts whose value is in the ring, with its position, oldest first (H2). */
-  protected readonly handoffs: { waiter: PutWaiter<T>; pos: number }[] = [];
+  protected readonly handoffs: { waiter: PutWaiter<T>; pos: number; lap: number }[] = [];
   /** Wakes this thread's parked gets when producers commit or the channel closes (H3). */
   private readonly rx: EpochWatcher;
   /** Wakes this thread's parked puts and handoffs when consumers commit or it closes (H3). */
@@ -396,7 +396,7 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
   private completeOrHandOff(w: PutWaiter<T>, entered: boolean): void {
     if (entered && this.isRendezvous()) {
       // The last reservation made was this value's (bulk puts never park on a rendezvous).
-      this.handoffs.push({ waiter: w, pos: this.ring.reservedAt });
+      this.handoffs.push({ waiter: w, pos: this.ring.reservedAt, lap: this.ring.lap() });
       return;
     }
     w.flag.done = true;
@@ -405,7 +405,7 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
 
   private serveHandoffs(): void {
     while (this.handoffs.length > 0) {
-      const ok = this.handoffOutcome(this.handoffs[0]!.pos);
+      const ok = this.handoffOutcome(this.handoffs[0]!.pos, this.handoffs[0]!.lap);
       if (ok === NOT_READY) return;
       const { waiter } = this.handoffs.shift()!;
       waiter.flag.done = true;
@@ -417,10 +417,11 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
    * How a rendezvous put whose value sits at `pos` ends: true once a consumer took it; once
    * the channel is closed, false if the value can be withdrawn (a blocked sender at close
    * fails, as in Go, minus the panic), or true if a consumer reserved it first. Otherwise
-   * NOT_READY: still waiting for a taker.
+   * NOT_READY: still waiting for a taker. `lap`: LAP once the value was in the ring
+   * (RingCore.taken).
    */
-  protected handoffOutcome(pos: number): boolean | NotReady {
-    if (this.ring.taken(pos)) return true;
+  protected handoffOutcome(pos: number, lap: number): boolean | NotReady {
+    if (this.ring.taken(pos, lap)) return true;
     if (!this.ring.closed) return NOT_READY;
     if (this.ring.reclaim(pos)) return false;
     // A consumer reserved it: the transfer happened, even if that consumer then died before

@@ -7,9 +7,13 @@
  *
  * 2^31 positions of traffic take minutes, so these tests move the header words the way that
  * traffic would have (and bump LAP as its commits would), then take with the idle view.
+ *
+ * The same for a rendezvous put whose value waits to be taken: it asks whether CONS_TAIL
+ * passed its position, and a 31-bit answer flips once CONS_TAIL is 2^30 positions on.
  */
 import { expect, test } from 'vitest';
 import { jsonCodec } from '../../src/codec/index.js';
+import { sharedChan } from '../../src/index.js';
 import { createNumericBuffer, createObjectBuffer } from '../../src/shared/handle.js';
 import {
   HEADER_WORDS,
@@ -19,6 +23,7 @@ import {
   IDX_MSG_FREE,
   IDX_PROD_HEAD,
   IDX_PROD_TAIL,
+  IDX_TX_EPOCH,
   POSITION_MASK,
   RECORD_HEADER_BYTES,
   SZ_HEADER,
@@ -72,4 +77,19 @@ test('a message take whose guess aliases PROD_TAIL after 2^31 byte positions sti
   setPositions(words, start, end);
   expect(idle.takeOne()).toBe(1);
   expect(idle.value).toBe(7);
+});
+
+test('a rendezvous put whose value was taken long ago completes, however far the positions went on', async () => {
+  const ch = sharedChan({ type: 'f64', capacity: 0 });
+  const words = new Int32Array(ch.handle.buffer, 0, HEADER_WORDS);
+  const put = ch.put(1); // parks; its value enters the ring at `pos` and waits to be taken
+  const pos = Atomics.load(words, IDX_PROD_TAIL) - 1;
+  // A consumer took it, then 2^30 + 5 more values went through: a 31-bit distance from `pos`
+  // now says CONS_TAIL is behind it.
+  setPositions(words, (pos + 1 + 2 ** 30 + 5) & POSITION_MASK, (pos + 1 + 2 ** 30 + 5) & POSITION_MASK);
+  // That traffic's commits would have woken this thread's parked put, as this does.
+  Atomics.add(words, IDX_TX_EPOCH, 1);
+  Atomics.notify(words, IDX_TX_EPOCH);
+  const outcome = await Promise.race([put, new Promise((r) => setTimeout(() => r('still waiting after 2 s'), 2000))]);
+  expect(outcome).toBe(true);
 });
