@@ -80,14 +80,6 @@ export class MessageRing<T> extends RingCore {
   private readonly heads: Int32Array;
   /** Bytes of the data region - 1: offset = position & mask. */
   private readonly mask: number;
-  /**
-   * Where this thread expects CONS_HEAD to be: the end of its own last take. A take CASes
-   * from the guess instead of loading the head first, as in ./ring.ts: a guess is never ahead
-   * of the head, so "empty" from it is exact, and a wrong one only fails the CAS (or reads an
-   * implausible length, M3), which gives the real head to decide again with. Reloaded by
-   * checkLap whenever LAP moved (SPEC 5.2).
-   */
-  private consHeadGuess: number;
   /** Encode scratch (thread-local); `outValue` is what it holds, `outLength` its size. */
   private out: Uint8Array;
   private outValue: unknown = NOTHING;
@@ -104,7 +96,6 @@ export class MessageRing<T> extends RingCore {
     this.data = new Uint8Array(buffer, SZ_HEADER, bytes);
     this.heads = new Int32Array(buffer, SZ_HEADER, bytes >> 2);
     this.mask = bytes - 1;
-    this.consHeadGuess = Atomics.load(words, IDX_CONS_HEAD);
     this.out = new Uint8Array(Math.min(this.maxMessageBytes, 1024));
     this.in = new Uint8Array(Math.min(this.maxMessageBytes, 1024));
   }
@@ -164,10 +155,6 @@ export class MessageRing<T> extends RingCore {
   }
 
   // ---- producer side ------------------------------------------------------------------------
-
-  protected override reloadGuesses(): void {
-    this.consHeadGuess = Atomics.load(this.words, IDX_CONS_HEAD);
-  }
 
   /**
    * Puts one message: an `Encoded`, or a value (encoded now, unless the encode scratch holds
@@ -281,6 +268,8 @@ export class MessageRing<T> extends RingCore {
     const w = this.words;
     const size = this.mask + 1;
     this.checkLap();
+    // From this thread's guess (RingCore): a wrong one fails the CAS below or reads an
+    // implausible length (M3), and either gives the real head to go on with.
     let head = this.consHeadGuess;
     let length: number;
     let need: number;

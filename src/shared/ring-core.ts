@@ -114,7 +114,20 @@ export abstract class RingCore {
   protected consTailSeen = 0;
   protected prodTailSeen = 0;
   /**
-   * LAP when the two copies above were loaded. A copy more than 2^30 positions old would
+   * Where this thread expects PROD_HEAD / CONS_HEAD to be: the end of its own last
+   * reservation on that side. A reservation CASes from the guess instead of loading the head
+   * first (~5 ns per operation here, where an Atomics.load is a call): a wrong guess only
+   * fails the CAS, which returns the real word to decide again with. A guess is never ahead
+   * of its head, so it can only over-estimate what is free or available (the CAS then fails),
+   * never invent "full" or "empty"; only the close flag in PROD_HEAD is not in the guess, so
+   * a producer loads the head before it answers "full". Subject to the LAP rule like the
+   * tails (SPEC 5.2): a guess other threads' traffic left 2^31 positions behind aliases some
+   * other position, PROD_TAIL itself included, and "empty" computed from it would be wrong.
+   */
+  protected prodHeadGuess = 0;
+  protected consHeadGuess = 0;
+  /**
+   * LAP when the copies above were loaded. A copy more than 2^30 positions old would
    * make the 31-bit distances lie (a stale tail could look fresh again); LAP moves every
    * 2^LAP_SHIFT positions, so an unchanged LAP bounds the staleness (see `checkLap`).
    */
@@ -127,11 +140,14 @@ export abstract class RingCore {
     this.lapSeen = Atomics.load(words, IDX_LAP);
     this.consTailSeen = Atomics.load(words, IDX_CONS_TAIL);
     this.prodTailSeen = Atomics.load(words, IDX_PROD_TAIL);
+    this.prodHeadGuess = Atomics.load(words, IDX_PROD_HEAD);
+    this.consHeadGuess = Atomics.load(words, IDX_CONS_HEAD);
   }
 
   /**
-   * Reloads the cached tails when PROD_TAIL has crossed a 2^LAP_SHIFT boundary since they
-   * were loaded. Then, with a data region of at most 2^LAP_SHIFT positions, each cache is
+   * Reloads the cached tails and the head guesses when PROD_TAIL has crossed a 2^LAP_SHIFT
+   * boundary since they were loaded. Then, with a data region of at most 2^LAP_SHIFT
+   * positions, each cache is
    * less than 3 * 2^LAP_SHIFT = 3 * 2^28 < 2^30 positions behind, and every distance computed
    * from it is exact. (LAP is bumped *before* the PROD_TAIL store that crosses, so no crossing
    * can be seen without its bump.) One load of a word that changes every 2^28 positions: ~1 ns.
@@ -143,17 +159,10 @@ export abstract class RingCore {
       this.lapSeen = lap;
       this.consTailSeen = Atomics.load(w, IDX_CONS_TAIL);
       this.prodTailSeen = Atomics.load(w, IDX_PROD_TAIL);
-      this.reloadGuesses();
+      this.prodHeadGuess = Atomics.load(w, IDX_PROD_HEAD);
+      this.consHeadGuess = Atomics.load(w, IDX_CONS_HEAD);
     }
   }
-
-  /**
-   * Reloads the heads this thread guesses from (SPEC 5.2: a guess is subject to the LAP rule
-   * like a remembered tail). A guess that other threads' traffic left 2^31 positions behind
-   * aliases some other position, PROD_TAIL itself included, and "empty" computed from it
-   * would be wrong. Rings that guess override it; checkLap calls it when LAP moved.
-   */
-  protected reloadGuesses(): void {}
 
   /**
    * Commits a reservation [at, at + k) on the side whose tail is `tailIdx` (R4), then wakes

@@ -39,31 +39,11 @@ export class NumericRing extends RingCore {
   protected readonly mask: number;
   /** The single value read by the last successful `takeOne`. */
   value = 0;
-  /**
-   * Where this thread expects PROD_HEAD / CONS_HEAD to be: the end of its own last
-   * reservation. A reservation CASes from the guess instead of loading the head first (~5 ns
-   * per operation here, where an Atomics.load is a call): a wrong guess only fails the CAS,
-   * which returns the real word to decide again with. A guess is never ahead of its head, so
-   * it can only over-estimate what is free or available (the CAS then fails), never invent
-   * "full" or "empty"; only the close flag in PROD_HEAD is not in the guess, so a producer
-   * loads the head before it answers "full". While the guess is right nobody else moved that
-   * head since this thread's last reservation; the guesses, like the cached tails, are
-   * reloaded by checkLap whenever LAP moved, so neither can be 2^31 positions stale.
-   */
-  private prodHeadGuess: number;
-  private consHeadGuess: number;
   constructor(words: Int32Array, lane: Lane) {
     super(words);
     this.lane = lane;
     this.capacity = Math.max(words[IDX_CAPACITY]!, 1);
     this.mask = words[IDX_SLOTS]! - 1;
-    this.prodHeadGuess = Atomics.load(words, IDX_PROD_HEAD);
-    this.consHeadGuess = Atomics.load(words, IDX_CONS_HEAD);
-  }
-
-  protected override reloadGuesses(): void {
-    this.prodHeadGuess = Atomics.load(this.words, IDX_PROD_HEAD);
-    this.consHeadGuess = Atomics.load(this.words, IDX_CONS_HEAD);
   }
 
   // ---- producer side ------------------------------------------------------------------------
