@@ -24,6 +24,7 @@ import { verifyTally } from '../adapters/adapter.js';
 import { countAtomics, type AtomicsCounts } from '../workers/count-atomics.js';
 import type { NotifyCountReport, NotifyProducerData } from '../workers/notify-producer.js';
 import { ProducerHost } from './host.js';
+import { batches } from './sabchan-stream.js';
 import { add, StallGuard } from './stream.js';
 
 /** Whole batches of 128 (8,000 of them), and fewer than the steady-state ring's slots. */
@@ -95,7 +96,8 @@ async function runIteration(row: NotifyRow, host: ProducerHost, ch: SharedChan) 
   host.go();
   let tally;
   try {
-    tally = row.consumer === 'await' ? await takeAwaiting(ch, row.n) : row.consumer === 'sync' ? takeBlocking(ch, row.n) : drain(row.label, ch, host.ctl, row.n);
+    // The awaiting and blocking consumers are the batch scenario's own (./sabchan-stream.ts).
+    tally = row.consumer === 'busy-poll' ? drain(row.label, ch, host.ctl, row.n) : await batches[row.consumer](ch, row.n, row.batch);
   } finally {
     counter.restore(); // before ack(): its notify is on the control words, but keep it clean
   }
@@ -116,31 +118,6 @@ function drain(label: string, ch: SharedChan, ctl: Int32Array, n: number) {
       continue;
     }
     add(tally, dst, ch.getManySync(dst));
-  }
-  return tally;
-}
-
-// Batches of 128 until all n arrived, sleeping whenever the ring is empty. 0 means the
-// channel closed early (the producer failed): stop, and let the tally check report it.
-
-async function takeAwaiting(ch: SharedChan, n: number) {
-  const dst = new Float64Array(128);
-  const tally = { count: 0, sum: 0 };
-  while (tally.count < n) {
-    const k = await ch.getMany(dst);
-    if (k === 0) break;
-    add(tally, dst, k);
-  }
-  return tally;
-}
-
-function takeBlocking(ch: SharedChan, n: number) {
-  const dst = new Float64Array(128);
-  const tally = { count: 0, sum: 0 };
-  while (tally.count < n) {
-    const k = ch.getManySync(dst);
-    if (k === 0) break;
-    add(tally, dst, k);
   }
   return tally;
 }

@@ -51,7 +51,8 @@ const singles: Record<ReceiveMode, Consume> = {
   },
 };
 
-const batches: Record<ReceiveMode, Consume> = {
+/** Batch consumers, also used by the parks scenario (./notify.ts). */
+export const batches: Record<ReceiveMode, Consume> = {
   async await(ch, n, batch) {
     const dst = new Float64Array(batch);
     const tally = { count: 0, sum: 0 };
