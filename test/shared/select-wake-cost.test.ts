@@ -64,6 +64,23 @@ function expectRingWake(r: SelectResult, what: string): void {
   expect(r.doorbellWaits.at(-1), `${what}: its last sleep ended by the safety timeout, not by a ring`).not.toBe('timed-out');
 }
 
+/**
+ * A worker blocks in selectSync getting from `chans`; closing the third from this thread rings
+ * its doorbell once (it waits on one side) and notifies each side's epoch at most once, and
+ * the select completes with the close.
+ */
+async function expectCloseWakesSelect(chans: SharedChan<any>[]): Promise<void> {
+  const [w] = selectors();
+  const s = w!.run({ kind: 'select', arms: chans.map(get) });
+  await untilRegistered(chans, 'rx', 'the select');
+  const counts = counted(() => chans[2]!.close());
+  expect(counts.doorbell).toBe(1);
+  expect(counts.channel).toBeLessThanOrEqual(2);
+  const r = await within(s, BOUND_MS, 'the select');
+  expect(r).toMatchObject({ value: undefined, index: 2 });
+  expectRingWake(r, 'the close');
+}
+
 describe('waking a worker blocked in selectSync over 4 channels', () => {
   test('one put on one channel: one doorbell ring and at most one epoch notify; the worker completes with that value', async () => {
     const [w] = selectors();
@@ -119,16 +136,7 @@ describe('waking a worker blocked in selectSync over 4 channels', () => {
   });
 
   test('a close: one doorbell ring (the select waits on one side), at most one notify per side', async () => {
-    const [w] = selectors();
-    const chans = mixed(4, 2);
-    const s = w!.run({ kind: 'select', arms: chans.map(get) });
-    await untilRegistered(chans, 'rx', 'the select');
-    const counts = counted(() => chans[2]!.close());
-    expect(counts.doorbell).toBe(1);
-    expect(counts.channel).toBeLessThanOrEqual(2);
-    const r = await within(s, BOUND_MS, 'the select');
-    expect(r).toMatchObject({ value: undefined, index: 2 });
-    expectRingWake(r, 'the close');
+    await expectCloseWakesSelect(mixed(4, 2));
   });
 
   test('three workers blocked over the same 4 channels: one put rings each of their doorbells once, and exactly one takes the value', async () => {
@@ -221,15 +229,6 @@ describe('spsc channels (spsc-ring.ts): their commits and closes ring doorbells 
   });
 
   test('a close from this thread wakes the consumer worker blocked in selectSync: one doorbell ring', async () => {
-    const [w] = selectors();
-    const chans = spscChans(2);
-    const s = w!.run({ kind: 'select', arms: chans.map(get) });
-    await untilRegistered(chans, 'rx', 'the select');
-    const counts = counted(() => chans[2]!.close());
-    expect(counts.doorbell).toBe(1);
-    expect(counts.channel).toBeLessThanOrEqual(2);
-    const r = await within(s, BOUND_MS, 'the select');
-    expect(r).toMatchObject({ value: undefined, index: 2 });
-    expectRingWake(r, 'the close');
+    await expectCloseWakesSelect(spscChans(2));
   });
 });
