@@ -72,6 +72,7 @@ const single: ThroughputScenario = {
     spscRow('spsc-get', 'sabchan spsc: `await get()`', 'await', SPSC_NOTE),
     spscRow('spsc-getSync', 'sabchan spsc: `getSync()`', 'sync'),
     spscRow('spsc-prefetch-get', `sabchan spsc and prefetch: \`await get()\`, \`setPrefetch(${PREFETCH})\``, 'await', undefined, PREFETCH),
+    spscRow('spsc-prefetch-getSync', `sabchan spsc and prefetch: \`getSync()\`, \`setPrefetch(${PREFETCH})\``, 'sync', undefined, PREFETCH),
     {
       key: 'port',
       label: 'MessagePort',
@@ -98,6 +99,7 @@ const single: ThroughputScenario = {
     target(r, 'spsc-getSync', 'ringbuf', 2),
     target(r, 'spsc-prefetch-get', 'port', 10),
     target(r, 'spsc-prefetch-get', 'ringbuf', 1),
+    target(r, 'spsc-prefetch-getSync', 'ringbuf', 2),
   ],
 };
 
