@@ -1,22 +1,33 @@
 /**
  * Scenario 3: round-trip latency with both ends blocking. The main thread may not block for
- * long (its event loop runs the report), so both ends are workers: "ping" samples 20,000
- * round trips and sends back percentiles, "pong" echoes. Each row starts its two workers,
- * waits until both are ready, then says GO, so no start-up lands in a sample.
+ * long (its event loop runs the report), so both ends are workers: "ping" times round trips
+ * and sends back its samples, "pong" echoes. Each turn of a row starts its two workers, waits
+ * until both are ready, then says GO, so no start-up lands in a sample.
+ *
+ * Rows take turns, as the throughput rows do (../interleave.ts): TURNS rounds, each row
+ * sampling SAMPLES / TURNS round trips per round, the row that goes first moving by one each
+ * round. A slow spell of this shared machine then falls on every row alike. A row's
+ * percentiles are those of all its turns' samples pooled. The targets compare two rows round
+ * by round (their p50s of the same round) and take the median of those ratios: a blocking
+ * round trip here is bimodal (~10 or ~60 µs, as the cores happen to idle or not), and the
+ * pooled p50 of either row can land in either mode. A row that fails is dropped from the
+ * later rounds.
  */
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { sharedChan } from '../../src/index.js';
 import { startTsWorker } from '../../test/helpers/ts-worker.js';
 import { READY } from '../workers/control.js';
-import { GO, type LatencyReport, type LatencyStats } from '../workers/latency.js';
+import { GO, statsOf, type LatencyReport, type LatencyStats } from '../workers/latency.js';
 import { withTimeout } from './host.js';
 
 export const SAMPLES = 20_000;
+/** Rounds of turns; each turn of a row keeps SAMPLES / TURNS round trips. */
+export const TURNS = 4;
 /** Channel capacity of the sabchan rows: one value in flight each way. */
 const CAPACITY = 1;
 /** Spin time of the raw spin-then-wait row: about one wake-up here (src/shared/wait.ts). */
 const SPIN_MICROS = 10;
-/** 22,000 round trips take ~1 s at 50 µs each; allow for a very busy machine. */
+/** A turn's 7,000 round trips take ~0.4 s at 50 µs each; allow for a very busy machine. */
 const RUN_TIMEOUT_MS = 60_000;
 const EXIT_GRACE_MS = 2_000;
 
@@ -29,7 +40,7 @@ export interface LatencyRow {
   readonly label: string;
   readonly note?: string;
   /** Worker module and the data of each role (plus what must be transferred to each). */
-  readonly setup: () => { entry: URL; ping: Spawn; pong: Spawn };
+  readonly setup: (samples: number) => { entry: URL; ping: Spawn; pong: Spawn };
 }
 
 interface Spawn {
@@ -48,10 +59,10 @@ export const LATENCY_ROWS: readonly LatencyRow[] = [
     key: 'port',
     label: 'MessagePort',
     note: 'a MessageChannel between the two workers; both sides event-driven.',
-    setup() {
+    setup(samples) {
       const { port1, port2 } = new MessageChannel();
       const spawn = (role: string, port: typeof port1): Spawn => ({
-        data: { role, samples: SAMPLES, port },
+        data: { role, samples, port },
         transfer: [port],
       });
       return { entry: worker('pingpong-port.ts'), ping: spawn('ping', port1), pong: spawn('pong', port2) };
@@ -67,10 +78,10 @@ function sabchanRow(key: string, label: string, spin: number | 'adaptive'): Late
       spin === 0
         ? `two channels of capacity ${CAPACITY}; \`setSpin(0)\`: each sync call sleeps at once when it must wait (the blocking mode).`
         : `two channels of capacity ${CAPACITY}; the default: sync calls spin about a wake-up's cost (10-100 µs, adaptive) before they sleep.`,
-    setup() {
+    setup(samples) {
       const ping = sharedChan({ type: 'f64', capacity: CAPACITY }).handle;
       const pong = sharedChan({ type: 'f64', capacity: CAPACITY }).handle;
-      const data = (role: string) => ({ data: { role, samples: SAMPLES, ping, pong, spin } });
+      const data = (role: string) => ({ data: { role, samples, ping, pong, spin } });
       return { entry: worker('pingpong-sabchan.ts'), ping: data('ping'), pong: data('pong') };
     },
   };
@@ -84,19 +95,69 @@ function atomicsRow(key: string, label: string, spinMicros: number): LatencyRow 
       spinMicros === 0
         ? 'two Int32 words in a SharedArrayBuffer; each side stores, notifies, and sleeps in `Atomics.wait` until the other answers.'
         : `as the raw row, but re-checking the word for ${spinMicros} µs before sleeping: the floor for a spinning channel.`,
-    setup() {
+    setup(samples) {
       const words = new Int32Array(new SharedArrayBuffer(8));
-      const data = (role: string) => ({ data: { role, samples: SAMPLES, words, spinMicros } });
+      const data = (role: string) => ({ data: { role, samples, words, spinMicros } });
       return { entry: worker('pingpong-atomics.ts'), ping: data('ping'), pong: data('pong') };
     },
   };
 }
 
-/** Runs one row: both workers up, GO, the ping worker's report, both workers gone. */
-export async function measureLatency(row: LatencyRow): Promise<LatencyOutcome> {
+/**
+ * Measures every row in turns (see the top of this file). `onTurn` hears of each turn: the
+ * row, the round, and the turn's samples (or its error).
+ */
+export async function measureLatencyInTurns(
+  rows: readonly LatencyRow[],
+  onTurn: (row: LatencyRow, round: number, outcome: LatencyOutcome) => void,
+): Promise<LatencyInTurns[]> {
+  const perTurn = SAMPLES / TURNS;
+  const pooled: Float64Array[][] = rows.map(() => []);
+  const turns: LatencyStats[][] = rows.map(() => []);
+  const errors: (string | undefined)[] = rows.map(() => undefined);
+  for (let round = 0; round < TURNS; round++) {
+    for (let k = 0; k < rows.length; k++) {
+      const i = (k + round) % rows.length;
+      if (errors[i] !== undefined) continue;
+      try {
+        const samplesMs = await measureTurn(rows[i]!, perTurn);
+        pooled[i]!.push(samplesMs);
+        turns[i]!.push(statsOf(samplesMs.slice()));
+        onTurn(rows[i]!, round, { kind: 'measured', stats: turns[i]![round]! });
+      } catch (err) {
+        errors[i] = err instanceof Error ? err.message : String(err);
+        onTurn(rows[i]!, round, { kind: 'failed', error: errors[i]! });
+      }
+    }
+  }
+  return rows.map((_, i) =>
+    errors[i] !== undefined
+      ? { outcome: { kind: 'failed', error: errors[i]! }, turns: [] }
+      : { outcome: { kind: 'measured', stats: statsOf(concat(pooled[i]!)) }, turns: turns[i]! },
+  );
+}
+
+/** A row measured in turns: its pooled outcome, and each round's own stats (none if it failed). */
+export interface LatencyInTurns {
+  readonly outcome: LatencyOutcome;
+  readonly turns: readonly LatencyStats[];
+}
+
+function concat(parts: readonly Float64Array[]): Float64Array {
+  const all = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
+}
+
+/** One turn of a row: both workers up, GO, the ping worker's samples (ms), both workers gone. */
+async function measureTurn(row: LatencyRow, samples: number): Promise<Float64Array> {
   const workers: Worker[] = [];
   try {
-    const { entry, ping, pong } = row.setup();
+    const { entry, ping, pong } = row.setup(samples);
     for (const role of [pong, ping]) {
       workers.push(startTsWorker(entry, role.data, { transferList: role.transfer ?? [] }));
     }
@@ -109,18 +170,16 @@ export async function measureLatency(row: LatencyRow): Promise<LatencyOutcome> {
     const report = nextMessage(pingWorker, isReport);
     await withTimeout(Promise.race([ready, failure]), 15_000, `${row.label}: worker start`);
     pingWorker.postMessage(GO);
-    const { stats } = await withTimeout(Promise.race([report, failure]), RUN_TIMEOUT_MS, row.label);
+    const { samplesMs } = await withTimeout(Promise.race([report, failure]), RUN_TIMEOUT_MS, row.label);
     await withTimeout(Promise.race([exits, failure]), EXIT_GRACE_MS, `${row.label}: worker exit`);
-    return { kind: 'measured', stats };
-  } catch (err) {
-    return { kind: 'failed', error: err instanceof Error ? err.message : String(err) };
+    return samplesMs;
   } finally {
     await Promise.all(workers.map((w) => w.terminate())); // a no-op for workers that exited
   }
 }
 
 function isReport(m: unknown): m is LatencyReport {
-  return typeof m === 'object' && m !== null && 'stats' in m;
+  return typeof m === 'object' && m !== null && 'samplesMs' in m;
 }
 
 function nextMessage<T>(w: Worker, accept: (m: unknown) => m is T): Promise<T>;

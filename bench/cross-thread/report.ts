@@ -7,11 +7,14 @@ import type { TargetResult } from '../scenarios.js';
 import type { AtomicsCounts } from '../workers/count-atomics.js';
 import type { NotifyOutcome, NotifyRow } from './notify.js';
 import type { LatencyOutcome, LatencyRow } from './pingpong.js';
+import type { LatencyStats } from '../workers/latency.js';
 
 export interface LatencyResult {
   readonly key: string;
   readonly label: string;
   readonly outcome: LatencyOutcome;
+  /** Each round's stats, in round order (rows take turns: ./pingpong.ts). */
+  readonly turns: readonly LatencyStats[];
 }
 
 export function formatLatency(

@@ -29,7 +29,7 @@ export function formatSpread(runs: readonly ScenarioRun[]): string {
 }
 
 /** The median of sorted values (the mean of the middle two for an even count). */
-function medianOf(sorted: readonly number[]): number | undefined {
+export function medianOf(sorted: readonly number[]): number | undefined {
   if (sorted.length === 0) return undefined;
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

@@ -1,7 +1,8 @@
 /**
  * Round-trip sampling for the ping-pong scenario, run inside the "ping" worker: each round is
  * timed with performance.now(); the first WARMUP_ROUNDS are discarded (JIT, the other worker
- * still starting, spin budgets settling), and only percentiles go back to the main thread.
+ * still starting, spin budgets settling), and the kept samples go back to the main thread,
+ * which pools the samples of a row's turns (../cross-thread/pingpong.ts) before `statsOf`.
  */
 import { parentPort } from 'node:worker_threads';
 
@@ -17,9 +18,9 @@ export interface LatencyStats {
   readonly mean: number;
 }
 
-/** What the ping worker posts when done. */
+/** What the ping worker posts when done: every kept round trip, in ms. */
 export interface LatencyReport {
-  readonly stats: LatencyStats;
+  readonly samplesMs: Float64Array;
 }
 
 /** The message the main thread sends the ping worker once both workers are ready. */
@@ -58,27 +59,28 @@ export class Recorder {
     if (i >= WARMUP_ROUNDS) this.samples[i - WARMUP_ROUNDS] = elapsed;
   }
 
-  /** Sorts the samples and reports percentiles in µs (nearest rank). */
-  stats(): LatencyStats {
-    const s = this.samples.sort();
-    const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] * 1000;
-    const mean = (s.reduce((a, b) => a + b, 0) / s.length) * 1000;
-    return { samples: s.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: s[s.length - 1] * 1000, mean };
+  /** Posts the kept samples to the main thread. */
+  report(): void {
+    const report: LatencyReport = { samplesMs: this.samples };
+    parentPort!.postMessage(report, [this.samples.buffer as ArrayBuffer]);
   }
 }
 
+/** Percentiles (nearest rank) and mean, in µs, of round trips given in ms. Sorts `samplesMs`. */
+export function statsOf(samplesMs: Float64Array): LatencyStats {
+  const s = samplesMs.sort();
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]! * 1000;
+  const mean = (s.reduce((a, b) => a + b, 0) / s.length) * 1000;
+  return { samples: s.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: s[s.length - 1]! * 1000, mean };
+}
+
 /** A blocking ping loop: `roundTrip(i)` sends i and returns the echo. */
-export function runBlockingRounds(rec: Recorder, roundTrip: (i: number) => number): LatencyStats {
+export function runBlockingRounds(rec: Recorder, roundTrip: (i: number) => number): Recorder {
   for (let i = 0; i < rec.rounds; i++) {
     rec.start();
     const echo = roundTrip(i);
     rec.stop(i);
     if (echo !== i) throw new Error(`ping-pong: sent ${i}, got ${echo} back`);
   }
-  return rec.stats();
-}
-
-export function postReport(stats: LatencyStats): void {
-  const report: LatencyReport = { stats };
-  parentPort!.postMessage(report);
+  return rec;
 }

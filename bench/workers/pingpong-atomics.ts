@@ -9,7 +9,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { signalReady } from './control.js';
-import { awaitGo, postReport, Recorder, runBlockingRounds } from './latency.js';
+import { awaitGo, Recorder, runBlockingRounds } from './latency.js';
 
 export interface AtomicsPingPongData {
   readonly role: 'ping' | 'pong';
@@ -58,10 +58,10 @@ if (role === 'pong') {
   }
 } else {
   await awaitGo();
-  const stats = runBlockingRounds(new Recorder(samples), (i) => {
+  const rec = runBlockingRounds(new Recorder(samples), (i) => {
     send(PING, i + 1);
     return awaitChange(PONG, i) - 1;
   });
   send(PING, DONE);
-  postReport(stats);
+  rec.report();
 }

@@ -5,7 +5,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { workerData } from 'node:worker_threads';
 import { signalReady } from './control.js';
-import { awaitGo, postReport, Recorder } from './latency.js';
+import { awaitGo, Recorder } from './latency.js';
 
 export interface PortPingPongData {
   readonly role: 'ping' | 'pong';
@@ -28,7 +28,7 @@ if (role === 'pong') {
     if (echo !== i) throw new Error(`ping-pong: sent ${i}, got ${echo} back`);
     if (++i === rec.rounds) {
       port.close();
-      postReport(rec.stats());
+      rec.report();
       return;
     }
     rec.start();

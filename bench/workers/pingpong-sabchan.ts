@@ -7,7 +7,7 @@
 import { workerData } from 'node:worker_threads';
 import { attach, type SharedChanHandle } from '../../src/index.js';
 import { signalReady } from './control.js';
-import { awaitGo, postReport, Recorder, runBlockingRounds } from './latency.js';
+import { awaitGo, Recorder, runBlockingRounds } from './latency.js';
 
 export interface SabchanPingPongData {
   readonly role: 'ping' | 'pong';
@@ -27,10 +27,10 @@ if (data.role === 'pong') {
   for (let v = ping.getSync(); v !== undefined; v = ping.getSync()) pong.putSync(v);
 } else {
   await awaitGo();
-  const stats = runBlockingRounds(new Recorder(data.samples), (i) => {
+  const rec = runBlockingRounds(new Recorder(data.samples), (i) => {
     ping.putSync(i);
     return pong.getSync() ?? -1;
   });
   ping.close();
-  postReport(stats);
+  rec.report();
 }
