@@ -21,6 +21,19 @@
  *       (exposed); before any other arm is tried, it is taken back (`reclaim`, one CAS that a
  *       taker's reservation races): if that fails, a taker has it and the put arm wins, so
  *       no other arm ever commits beside it (the two-phase commit of protocol.ts P8).
+ *   Y5  a select never wakes itself. Its own commits ring the masks it registered in: taking
+ *       its exposed value back commits a take (ringing TX masks), and offering it commits a
+ *       put (ringing RX masks). Either ring, after the doorbell was read, would end the sleep
+ *       at once, every round: a busy loop until a taker came. So the take-back comes before
+ *       the doorbell is read. A get arm on the rendezvous channel itself (the "mirror") drops
+ *       its RX bit while the value is offered and while it is exposed: a rendezvous ring holds
+ *       one value, so nothing can arrive for the mirror then. When the offer did not expose
+ *       the value, the bit is set again and the ring looked at once more (register, then
+ *       re-check: doorbells.ts D2).
+ *   Y6  with a mirror, the exposed value would also keep out every other thread's put, the
+ *       very values the mirror waits for. So the rounds alternate, each at most MIRROR_ROUND_MS
+ *       long: one with the value exposed (for takers), one without it and with the RX bit set
+ *       (for other putters, whose values the mirror then takes).
  */
 import { describe, TimeoutError, timeoutOf } from '../errors.js';
 import { NOT_READY } from '../protocol.js';
@@ -53,6 +66,8 @@ interface Arm {
 const SPIN_MICROS = 20;
 /** Sleep between polls when the arms share no doorbell table (see doorbells.ts). */
 const POLL_MS = 1;
+/** Y6: longest round with, then without, the exposed value when a mirror get arm exists. */
+const MIRROR_ROUND_MS = 1;
 
 /**
  * Completes exactly one arm, blocking this thread (a worker) until one can.
@@ -94,19 +109,35 @@ export function selectSync(ops: ReadonlyArray<SyncSelectArm>, opts?: SyncSelectO
   const table = commonTable(all);
   const slot = table === null ? -1 : table.take();
   const exposure = rendezvous === null ? null : new Exposure(rendezvous);
+  const mirror = rendezvous === null ? null : (all.find((a) => !a.put && a.ch === rendezvous.ch) ?? null);
+  let offerNext = true; // Y6: with a mirror, rounds alternate, starting with one that offers
   try {
     for (;;) {
-      const epoch = slot >= 0 ? table!.epoch(slot) : Atomics.load(all[0]!.words, IDX_RX_EPOCH);
-      for (const arm of all) register(arm, slot);
       if (exposure !== null) {
-        r = exposure.takeBack(); // Y4: before any other arm may commit
+        r = exposure.takeBack(); // Y4: before any other arm may commit; Y5: before the doorbell is read
         if (r !== null) return r;
       }
+      const epoch = slot >= 0 ? table!.epoch(slot) : 0;
+      for (const arm of all) register(arm, slot);
       r = tryArms(arms, order, priority);
       if (r !== null) return r;
-      if (exposure !== null) {
+      let napMs = SAFETY_TIMEOUT_MS;
+      if (exposure !== null && mirror === null) {
         r = exposure.offer();
         if (r !== null) return r;
+      } else if (exposure !== null && mirror !== null) {
+        napMs = MIRROR_ROUND_MS;
+        const offering = offerNext;
+        offerNext = !offerNext;
+        if (offering) {
+          if (slot >= 0) unregister(mirror, slot); // Y5
+          r = exposure.offer();
+          if (r !== null) return r;
+          if (!exposure.exposed) {
+            if (slot >= 0) register(mirror, slot);
+            if (mirror.ch['ring'].length > 0) continue; // a value the mirror may take: try now
+          }
+        }
       }
       const left = deadline - performance.now();
       if (left <= 0) {
@@ -114,8 +145,13 @@ export function selectSync(ops: ReadonlyArray<SyncSelectArm>, opts?: SyncSelectO
         if (r !== null) return r;
         throw new TimeoutError('selectSync', timeout!);
       }
-      if (slot >= 0) table!.sleep(slot, epoch, Math.min(left, SAFETY_TIMEOUT_MS));
-      else Atomics.wait(all[0]!.words, IDX_RX_EPOCH, epoch, Math.min(left, POLL_MS)); // no doorbell: poll
+      if (slot >= 0) table!.sleep(slot, epoch, Math.min(left, napMs));
+      else {
+        // No doorbell: poll every POLL_MS, waking early on a later put into the first arm's
+        // channel (the epoch is read now, after this select's own offer: Y5).
+        const words = all[0]!.words;
+        Atomics.wait(words, IDX_RX_EPOCH, Atomics.load(words, IDX_RX_EPOCH), Math.min(left, POLL_MS));
+      }
     }
   } finally {
     exposure?.takeBack(); // nothing stays exposed once we return or throw (a no-op by now)
@@ -133,14 +169,21 @@ class Exposure {
 
   constructor(private readonly arm: Arm) {}
 
+  /** True while the value waits in the ring. */
+  get exposed(): boolean {
+    return this.pos >= 0;
+  }
+
   /**
    * Puts the value into the ring, unless this thread's own parked puts on the channel come
-   * first (shared-port.ts H1) or the ring holds another value. @returns `[false, ch]` if
-   * the channel is closed, else null.
+   * first (shared-port.ts H1) or the ring holds another value. Those puts are served here
+   * first: this thread is blocked, so its event loop, which would otherwise serve them, cannot
+   * run, and until they are done this value could never be offered. @returns `[false, ch]`
+   * if the channel is closed, else null.
    */
   offer(): [unknown, SharedChan<any>] | null {
     const ch = this.arm.ch;
-    if (ch['putq'].length > 0 || ch['handoffs'].length > 0) return null;
+    if ((ch['putq'].length > 0 || ch['handoffs'].length > 0) && !ch['servePuts']()) return null;
     const ring = ch['ring'];
     const r = ring.putOne(this.arm.value);
     if (r === 1) this.pos = ring.reservedAt;
