@@ -117,7 +117,7 @@ export function selectSync(ops: ReadonlyArray<SyncSelectArm>, opts?: SyncSelectO
         r = exposure.takeBack(); // Y4: before any other arm may commit; Y5: before the doorbell is read
         if (r !== null) return r;
       }
-      const epoch = slot >= 0 ? table!.epoch(slot) : 0;
+      const epoch = slot >= 0 ? table!.epoch(slot) : Atomics.load(all[0]!.words, IDX_RX_EPOCH);
       for (const arm of all) register(arm, slot);
       r = tryArms(arms, order, priority);
       if (r !== null) return r;
@@ -147,10 +147,11 @@ export function selectSync(ops: ReadonlyArray<SyncSelectArm>, opts?: SyncSelectO
       }
       if (slot >= 0) table!.sleep(slot, epoch, Math.min(left, napMs));
       else {
-        // No doorbell: poll every POLL_MS, waking early on a later put into the first arm's
-        // channel (the epoch is read now, after this select's own offer: Y5).
+        // No doorbell: poll every POLL_MS, waking early on a put into the first arm's channel.
+        // With a value exposed, the epoch is read again now: its offer may have bumped it (Y5).
         const words = all[0]!.words;
-        Atomics.wait(words, IDX_RX_EPOCH, Atomics.load(words, IDX_RX_EPOCH), Math.min(left, POLL_MS));
+        const seen = exposure === null ? epoch : Atomics.load(words, IDX_RX_EPOCH);
+        Atomics.wait(words, IDX_RX_EPOCH, seen, Math.min(left, POLL_MS));
       }
     }
   } finally {
