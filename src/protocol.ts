@@ -125,6 +125,15 @@ export interface Port<T = unknown> {
    */
   readonly twoPhasePut?: boolean;
   /**
+   * P8, ports with `twoPhasePut`: the claim of a select's put arm. Takes the arm's value back
+   * out of shared memory if it is there, keeping the arm first in line among this thread's
+   * puts. 'taken': too late, a taker has it (the arm completes). 'recalled': taken back.
+   * 'idle': its value was not out there (queued, or not parked): nothing changed.
+   */
+  recallPut?(waiter: PutWaiter<T>): 'taken' | 'recalled' | 'idle';
+  /** P8: the unclaim after a 'recalled': offers the parked puts again, that arm first. */
+  reofferPuts?(): void;
+  /**
    * Throws (TypeError / RangeError) unless `value` may be put here: `select` calls it for
    * every put arm in pass 0, so that a bad value stops the select before any arm acts.
    */

@@ -29,6 +29,17 @@ export class WaitQueue<W extends Linked<W>> {
     this.length++;
   }
 
+  /** Queues `w` first, before every waiter already queued (a waiter taken back into line). */
+  unshift(w: W): void {
+    w.queued = true;
+    w.prev = null;
+    w.next = this.head;
+    if (this.head === null) this.tail = w;
+    else this.head.prev = w;
+    this.head = w;
+    this.length++;
+  }
+
   /** The oldest waiter, left in place, or null when empty. */
   first(): W | null {
     return this.head;

@@ -218,16 +218,24 @@ class SelectOp implements Flag {
   claim?: () => boolean;
   unclaim?: () => void;
 
+  /** The claim took the exposed value back: the unclaim must offer it again. */
+  private recalled = false;
+
   private readonly claimExposable = (): boolean => {
     if (this.done) return false;
     const arm = this.exposable!;
-    // Withdrawing fails only when a consumer already reserved the value (P6): too late.
-    return (arm.chan as unknown as Port).withdrawPut(arm);
+    // Taking the value back fails only when a consumer already reserved it: too late. The
+    // arm keeps its place in line, or stays where it is (queued, or not parked yet).
+    const r = (arm.chan as unknown as Port).recallPut!(arm);
+    if (r === 'taken') return false;
+    this.recalled = r === 'recalled';
+    return true;
   };
 
   private readonly unclaimExposable = (): void => {
-    if (this.done) return;
-    this.exposable!.park(); // offer the value again; a consumer may take it later
+    if (this.done || !this.recalled) return;
+    this.recalled = false;
+    (this.exposable!.chan as unknown as Port).reofferPuts!(); // a consumer may take it later
   };
 
   /**

@@ -119,6 +119,7 @@ export function selectSync(ops: ReadonlyArray<SyncSelectArm>, opts?: SyncSelectO
       }
       const epoch = slot >= 0 ? table!.epoch(slot) : Atomics.load(all[0]!.words, IDX_RX_EPOCH);
       for (const arm of all) register(arm, slot);
+      for (const arm of all) arm.ch.serveParked(); // shared-port.ts H8: this thread is blocked
       r = tryArms(arms, order, priority);
       if (r !== null) return r;
       let napMs = SAFETY_TIMEOUT_MS;

@@ -297,11 +297,28 @@ export class SharedChan<T = number> extends SharedPort<T> {
   private syncLap = 0;
   private syncOp: PutManyOp | null = null;
   private syncDst: NumericArray | null = null;
-  private readonly attemptPut = (): boolean | NotReady => this.putNowInOrder(this.syncValue!);
-  private readonly attemptTaken = (): boolean | NotReady => this.handoffOutcome(this.syncPos, this.syncLap);
-  private readonly attemptGet = (): T | undefined | NotReady => this.tryGet();
-  private readonly attemptPutMany = (): true | NotReady => (this.advanceInOrder(this.syncOp!) ? true : NOT_READY);
-  private readonly attemptGetMany = (): number | NotReady => this.attemptGetManyInto(this.syncDst!);
+  // Each attempt first serves this thread's parked operations (H8): the blocked thread's
+  // watchers cannot, and this call may be waiting for what they would do.
+  private readonly attemptPut = (): boolean | NotReady => {
+    this.serveParked();
+    return this.putNowInOrder(this.syncValue!);
+  };
+  private readonly attemptTaken = (): boolean | NotReady => {
+    this.serveParked();
+    return this.handoffOutcome(this.syncPos, this.syncLap);
+  };
+  private readonly attemptGet = (): T | undefined | NotReady => {
+    this.serveParked();
+    return this.tryGet();
+  };
+  private readonly attemptPutMany = (): true | NotReady => {
+    this.serveParked();
+    return this.advanceInOrder(this.syncOp!) ? true : NOT_READY;
+  };
+  private readonly attemptGetMany = (): number | NotReady => {
+    this.serveParked();
+    return this.attemptGetManyInto(this.syncDst!);
+  };
 
   private attemptGetManyInto(dst: NumericArray): number | NotReady {
     if (this.getq.length > 0 && !this.serveGets()) return NOT_READY;

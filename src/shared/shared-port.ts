@@ -35,6 +35,17 @@
  *       null, so the single-value path costs one null test. Never on rendezvous or object
  *       channels. (Timing only, not order: `getSync` waits GATHER_LOADS before a refill that
  *       follows a short one.)
+ *   H8  a sync call (and each round of selectSync) serves this thread's parked operations of
+ *       both directions before each attempt (`serveParked`): the thread is blocked, so the
+ *       watchers that would serve them cannot run, and the call may be waiting for exactly
+ *       what they would do (a parked get that would make room, a parked put that would fill
+ *       the ring, a parked get that would take this call's rendezvous value).
+ *   H9  a select's two-phase put arm (protocol.ts P8) keeps its place in line: its claim takes
+ *       an exposed value back (`recallPut`) and queues the arm first again, where it was; its
+ *       unclaim offers it again (`reofferPuts`). A get arm of that same select here (a
+ *       "mirror", P7) does not claim while the select's value is in the ring: the ring holds
+ *       one value, so there is nothing else for it, and claiming would only take the value
+ *       back and offer it again, a commit that wakes this thread's own watcher, forever.
  */
 import { PendingLimitError, undefinedPutError } from '../errors.js';
 import { WaitQueue } from '../internal/waitq.js';
@@ -245,6 +256,25 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
     return true;
   }
 
+  recallPut(waiter: PutWaiter<T>): 'taken' | 'recalled' | 'idle' {
+    const i = this.handoffs.findIndex((h) => h.waiter === waiter);
+    if (i < 0) return 'idle';
+    if (!this.ring.reclaim(this.handoffs[i]!.pos)) return 'taken';
+    this.handoffs.splice(i, 1);
+    this.putq.unshift(waiter); // H9: its value was in the ring, so it is older than every queued put
+    return 'recalled';
+  }
+
+  reofferPuts(): void {
+    this.servePuts();
+  }
+
+  /** H8: serves this thread's parked operations, which its blocked event loop cannot. */
+  serveParked(): void {
+    if (this.getq.length > 0) this.serveGets();
+    if (this.putq.length > 0 || this.handoffs.length > 0) this.servePuts();
+  }
+
   withdrawPut(waiter: PutWaiter<T>): boolean {
     if (waiter.queued) {
       this.putq.remove(waiter);
@@ -439,6 +469,7 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
     for (let w = this.getq.first(); w !== null; w = this.getq.first()) {
       // P8: a select that needs a two-phase commit claims before any value moves.
       const twoPhase = w.flag.claim !== undefined;
+      if (twoPhase && this.exposes(w.flag)) return false; // H9: a mirror; nothing else here for it
       if (twoPhase && !w.flag.claim!()) {
         this.getq.shift(); // its select completes through another arm
         continue;
@@ -471,6 +502,12 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
     }
     this.rx.idle(); // H3: served from anywhere (not only the watcher): nothing left to hold on for
     return true;
+  }
+
+  /** True while a value of the select `flag` waits in this ring for its taker (H9). */
+  private exposes(flag: GetWaiter<T>['flag']): boolean {
+    for (const h of this.handoffs) if (h.waiter.flag === flag) return true;
+    return false;
   }
 
   /** Nothing to give `w` now: undo its claim (P8). @returns false (a get is still parked). */
