@@ -108,12 +108,21 @@ function asyncPipeWith<T, U>(
   };
 
   run(out, close, async () => {
+    // A1: wait for a slot *before* reading. A value read first and then held while waiting
+    // (a `for await` body that waits) was already gone from the input: lost if the output
+    // closed meanwhile, and its put had completed as if a call had taken it.
+    const input = ch[Symbol.asyncIterator]();
     try {
-      for await (const v of ch) {
+      for (;;) {
         await drain(n);
-        if (stopped) return;
+        if (stopped) {
+          await input.return?.();
+          return;
+        }
+        const next = await input.next();
+        if (next.done === true) break;
         inFlight++;
-        schedule(settle(where, f, v, onError));
+        schedule(settle(where, f, next.value, onError));
       }
     } catch (err) {
       await drain(1); // A4

@@ -15,6 +15,10 @@
  *       read again.
  *   X2  a closed input is removed; one closed by a failed stage fails `out` (stage.ts G2).
  *   X3  the mix never closes `out` (it has no end of input); it stops once `out` is closed.
+ *   X4  a value is forwarded or dropped by the modes of the round that took it (core.async's
+ *       per-round state), not by the modes when the loop resumes a microtask later: a value
+ *       whose put already returned true is not dropped by an `unmix` or a mute that came
+ *       after the take.
  */
 import { buffers } from '../core/buffers.js';
 import { chan } from '../core/chan.js';
@@ -137,7 +141,9 @@ class MixImpl<T> implements Mix<T> {
 
   private async loop(): Promise<void> {
     while (!this.out.closed) {
-      const [v, c] = await select([this.change, ...this.reads()]);
+      const reads = this.reads();
+      const forwarded = reads.filter((ch) => this.forwards(ch)); // X4: this round's modes
+      const [v, c] = await select([this.change, ...reads]);
       if (c === this.change) continue;
       const input = c as Chan<T>;
       if (v === undefined) {
@@ -146,7 +152,7 @@ class MixImpl<T> implements Mix<T> {
         this.inputs.delete(input);
         continue;
       }
-      if (this.forwards(input) && !(await this.out.put(v as T))) return; // X3
+      if (forwarded.includes(input) && !(await this.out.put(v as T))) return; // X3, X4
     }
   }
 }

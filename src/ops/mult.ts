@@ -10,8 +10,10 @@
  *   M1  a value is taken from the source only when the previous one reached every tap that
  *       was tapped when it was taken and is still tapped (untapping withdraws the offer: an
  *       untapped channel never receives a value offered after `untap` returned).
- *   M2  the taps present when a value is taken are the ones it is offered to; a tap added
- *       meanwhile receives the next value.
+ *   M2  a value is offered to the taps present when the loop resumes with it, a microtask
+ *       after the take (as core.async's go loop reads its taps after `<!`): a tap added in that
+ *       microtask, or while the previous value was being offered, receives it; one added
+ *       later receives the next value.
  *   M3  once the source has ended, a new tap is closed at once (with the recorded failure,
  *       if the source failed), so no tap waits for values that can no longer come.
  *   M4  a failure (the source closed by a failed stage, or a value a tap refuses) fails
