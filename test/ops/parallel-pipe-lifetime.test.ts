@@ -1,6 +1,7 @@
 /**
  * After a parallelPipe ends (input closed and drained, output closed by the consumer, a stage
- * stuck in a loop when the output closed, a worker that died), the process exits on its own.
+ * stuck in a loop when the output closed, a worker that died), or while it is idle on an open
+ * in-thread input, the process exits on its own.
  * Each case runs ./fixtures/lifetime.ts in a child `node --import tsx` process; a child still
  * alive after BOUND_MS is killed and the test fails (the bound only turns "never exits" into
  * a failure; nothing here asserts a duration).
@@ -17,6 +18,9 @@ const expected: Record<string, string> = {
   'close-output': 'closed\n',
   stuck: 'got 1 2, closed\n',
   crash: 'exited unexpectedly (exit code 3)\n',
+  // Workers were unref'd before their 'message' listener, which refs them again: an idle
+  // pipeline held the process (found by review).
+  idle: 'got 1 4 9\n',
 };
 
 describe('process lifetime after a parallelPipe', () => {

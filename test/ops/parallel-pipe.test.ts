@@ -157,6 +157,25 @@ describe('parallelPipe: objects (codec)', () => {
     expect(seen).toContainEqual(['RangeError', { id: 4 }]);
   }, T);
 
+  it('maxMessageBytes sizes the channels: a 100 KB value and its result go through; without it the input fails the pipeline, naming the option', async () => {
+    const big = { id: 1, text: 'x'.repeat(100_000) };
+    const twoValues = (): Chan<unknown> => {
+      const input = chan<unknown>(4);
+      input.offer({ id: 0, text: 'small' });
+      input.offer(big);
+      input.close();
+      return input;
+    };
+    const sized = await drain(parallelPipe(twoValues() as never, 2, STAGES, { exportName: 'identity', codec: 'json', maxMessageBytes: 200_000 }) as never);
+    expect(sized.failure).toBeUndefined();
+    expect(sized.values).toEqual([{ id: 0, text: 'small' }, big]);
+    const unsized = await drain(parallelPipe(twoValues() as never, 2, STAGES, { exportName: 'identity', codec: 'json' }) as never);
+    expect(unsized.failure).toBeInstanceOf(RangeError);
+    expect((unsized.failure as Error).message).toMatch(/parallelPipe: a value of the input is larger than 65528 bytes once encoded; give parallelPipe a larger maxMessageBytes option/);
+    expect(() => parallelPipe(chan(), 2, STAGES, { maxMessageBytes: 1000 })).toThrow(/maxMessageBytes is for object payloads; give a codec too/);
+    expect(() => parallelPipe(chan(), 2, STAGES, { codec: 'json', maxMessageBytes: 0 })).toThrow(RangeError);
+  }, T);
+
   it('bad input: a custom codec object cannot be sent to the workers (TypeError); an unencodable input fails the pipeline', async () => {
     const custom = { name: 'mine', encode: () => 0, decode: () => null };
     expect(() => parallelPipe(chan(), 2, STAGES, { codec: custom })).toThrow(/cannot be sent to the workers/);
@@ -260,6 +279,10 @@ describe('parallelPipe: errors', () => {
     const missing = new URL('./fixtures/no-such-module.ts', import.meta.url);
     let r = await drain(parallelPipe(source([1, 2]), 2, missing));
     expect((r.failure as Error).message).toMatch(/parallelPipe: cannot import the stage module .*no-such-module\.ts \(for its export 'default'\) in a worker/);
+    // An empty input too: the pipeline waits for its workers to leave before it closes the
+    // output, so their import error is not cut off (found by review: it used to close quietly).
+    r = await drain(parallelPipe(source([]), 2, missing));
+    expect((r.failure as Error).message).toMatch(/parallelPipe: cannot import the stage module .*no-such-module\.ts/);
     r = await drain(parallelPipe(source([1, 2]), 2, STAGES, { exportName: 'nope' }));
     expect((r.failure as Error).message).toMatch(/the module .*stages\.ts has no function export 'nope' \(it is undefined; the module exports: default, .*throwsOnFives/);
     r = await drain(parallelPipe(source([1, 2]), 1, STAGES, { exportName: 'notAFunction' }));

@@ -14,6 +14,7 @@ import { describe } from '../../errors.js';
 import { isPort, type Chan } from '../../protocol.js';
 import { registerLateStage, type LateStage } from '../../internal/late-ops.js';
 import { sharedChan } from '../create.js';
+import { MAX_SLOTS, RECORD_HEADER_BYTES } from '../layout.js';
 import type { SharedChan } from '../shared-chan.js';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,6 +48,13 @@ export interface ParallelPipeOptions<T = number, R = number> {
    * object channel of this codec.
    */
   codec?: 'json' | Codec<unknown>;
+  /**
+   * Object payloads: the largest value or result, in bytes once encoded (default 65,528, what
+   * a 64 KiB ring holds). It sizes the channels to each worker and back, and the output. A
+   * larger input value fails the pipeline with a RangeError; a larger result fails that value
+   * (`onError` sees it).
+   */
+  maxMessageBytes?: number;
 }
 
 const DEFAULT_WINDOW = 128;
@@ -55,6 +63,8 @@ const DEFAULT_BUFFER = 1024;
 const CHUNK_DIVISOR = 4;
 const MAX_WORKERS = 1024;
 const MAX_WINDOW = 65_536;
+/** The most an object channel takes (create.ts: a ring of at most MAX_SLOTS bytes, less a header). */
+const MAX_MESSAGE_BYTES = MAX_SLOTS - RECORD_HEADER_BYTES;
 
 /**
  * Runs `module`'s export over every value of `input` on `n` worker threads and returns a new
@@ -128,7 +138,12 @@ function start<R>(
   }
   const window = o.window === undefined ? DEFAULT_WINDOW : positiveInteger(where, 'window', o.window, MAX_WINDOW);
   const buffer = o.buffer === undefined ? DEFAULT_BUFFER : positiveInteger(where, 'buffer', o.buffer, 2 ** 30);
-  const output = (codec === null ? sharedChan({ type: 'f64', capacity: buffer }) : sharedChan({ codec, capacity: buffer })) as SharedChan<R>;
+  if (o.maxMessageBytes !== undefined && codec === null) {
+    throw new TypeError(`${where}: maxMessageBytes is for object payloads; give a codec too (numbers travel in fixed records)`);
+  }
+  const maxMessageBytes = o.maxMessageBytes === undefined ? undefined : positiveInteger(where, 'maxMessageBytes', o.maxMessageBytes, MAX_MESSAGE_BYTES);
+  const sizes = maxMessageBytes === undefined ? {} : { maxMessageBytes };
+  const output = (codec === null ? sharedChan({ type: 'f64', capacity: buffer }) : sharedChan({ codec, capacity: buffer, ...sizes })) as SharedChan<R>;
   const pipeline = new Pipeline({
     input: input as Chan<unknown>,
     output: output as SharedChan<unknown>,
@@ -140,6 +155,7 @@ function start<R>(
     chunk: Math.max(1, Math.floor(window / CHUNK_DIVISOR)),
     moduleUrl,
     exportName,
+    ...sizes,
   });
   pipeline.start();
   return output;

@@ -50,6 +50,8 @@ export interface PipelineConfig {
   readonly chunk: number;
   readonly moduleUrl: string;
   readonly exportName: string;
+  /** Object payloads: the largest encoded value or result (undefined: the channel default). */
+  readonly maxMessageBytes?: number;
 }
 
 export class Pipeline {
@@ -117,7 +119,7 @@ export class Pipeline {
     this.pool = new WorkerPool(config.workers, config.window, config.moduleUrl, config.exportName, config.chunk, {
       itemError: (msg) => this.onItemError(msg),
       crashed: (err) => this.fail(err),
-    }, config.codec);
+    }, config.codec, config.maxMessageBytes);
     this.lanes = this.pool.lanes;
   }
 
@@ -198,12 +200,30 @@ export class Pipeline {
       slots.input[slot] = v;
       slots.worker[slot] = w;
       this.outstanding[w]!++;
-      if (!(await values.put(v))) return; // closed: the pipeline stopped
+      if (!(await this.putValue(values, v))) return; // closed: the pipeline stopped
       taskBuf[0] = slot;
       taskBuf[1] = 0;
       await this.pool.tasks[w]!.putMany(taskBuf.subarray(0, TASK_WORDS)); // never waits (M1)
       this.work.fire();
       if (k + 1 < room) v = this.input.poll();
+    }
+  }
+
+  /**
+   * Puts a value into a worker's value channel. A value too large for it is a RangeError that
+   * names the channel's own option; the user can only reach the pipeline's, so say that one.
+   */
+  private async putValue(values: SharedChan<unknown>, v: unknown): Promise<boolean> {
+    try {
+      return await values.put(v);
+    } catch (err) {
+      if (!(err instanceof RangeError) || !err.message.includes('maxMessageBytes')) throw err;
+      const limit = /\((\d+)\)/.exec(err.message)?.[1] ?? 'its maxMessageBytes';
+      throw new RangeError(
+        `parallelPipe: a value of the input is larger than ${limit} bytes once encoded; ` +
+          'give parallelPipe a larger maxMessageBytes option (it sizes the channels to the workers and back, and the output)',
+        { cause: err },
+      );
     }
   }
 
@@ -336,7 +356,12 @@ export class Pipeline {
 
   // ---- stopping (M4) ------------------------------------------------------------------------
 
-  private finish(): void {
+  private async finish(): Promise<void> {
+    // The workers leave once their rings are drained. Waiting for them means a worker that
+    // could not load the stage module fails the pipeline (through `crashed`) even when the
+    // input was empty or the other workers did all the work, instead of being cut off.
+    await this.pool.exited();
+    if (this.stopped) return;
     // An input closed because the stage feeding it failed passes that failure on (ops'
     // convention): everything before it was emitted; the consumer still learns why it ended.
     const upstream = failureOf(this.input);

@@ -3,9 +3,12 @@
  * worker, one result ring, and the watch over the workers' lives. The pipeline (./pipeline.ts)
  * decides what goes where; this file owns the threads and the rings.
  *
- * Lifetime: the workers are unref'd. A busy pipeline is kept alive by the main thread's wait
- * on the result ring (a parked shared-channel get holds the process, shared-port.ts H3), and an
- * idle one holds nothing, so a process whose pipelines are done or idle can exit.
+ * Lifetime: the workers are unref'd (after their 'message' listener, which would ref them
+ * again). A busy pipeline is kept alive by the main thread's wait on the result ring (a parked
+ * shared-channel get holds the process, shared-port.ts H3). An idle one holds nothing of its
+ * own; its feeder's get on the input holds the process only if the input is a shared channel
+ * (as any parked get on one does), so a process whose pipelines are done, or idle on an
+ * in-thread input, can exit.
  */
 import { Worker } from 'node:worker_threads';
 import { sharedChan } from '../create.js';
@@ -52,6 +55,8 @@ export class WorkerPool {
   private readonly control: Int32Array;
   /** Set by `stop`: exits from then on are expected. */
   private stopped = false;
+  /** Settle as each worker exits, for whatever reason. */
+  private readonly exits: Promise<void>[] = [];
 
   constructor(
     readonly size: number,
@@ -63,6 +68,8 @@ export class WorkerPool {
     events: PoolEvents,
     /** Object payloads: the codec of the value channels (null: numbers in the records). */
     codec: 'json' | Codec<unknown> | null = null,
+    /** Object payloads: the largest encoded value or result (undefined: the channel default). */
+    maxMessageBytes?: number,
   ) {
     this.results = sharedChan({ type: 'f64', capacity: RESULT_WORDS * size * window });
     this.control = new Int32Array(new SharedArrayBuffer(4 * size));
@@ -72,8 +79,9 @@ export class WorkerPool {
       this.tasks.push(tasks);
       let lanes: ValueLanesConfig | undefined;
       if (this.lanes !== null) {
-        const values = sharedChan<unknown>({ codec: codec!, capacity: window });
-        const results = sharedChan<unknown>({ codec: codec!, capacity: window });
+        const sizes = maxMessageBytes === undefined ? {} : { maxMessageBytes };
+        const values = sharedChan<unknown>({ codec: codec!, capacity: window, ...sizes });
+        const results = sharedChan<unknown>({ codec: codec!, capacity: window, ...sizes });
         this.lanes.tasks.push(values);
         this.lanes.results.push(results);
         lanes = { tasks: values.handle, results: results.handle };
@@ -89,7 +97,6 @@ export class WorkerPool {
         ...(lanes === undefined ? {} : { lanes }),
       };
       const worker = new Worker(WORKER_ENTRY, { workerData: config, name: `sabchan parallelPipe ${index + 1}/${size}` });
-      worker.unref();
       worker.on('message', (msg: ItemError) => events.itemError(msg));
       worker.on('error', (err: unknown) => {
         if (this.stopped) return;
@@ -104,8 +111,20 @@ export class WorkerPool {
           ),
         );
       });
+      this.exits.push(new Promise((resolve) => worker.once('exit', () => resolve())));
+      // After the 'message' listener: adding one refs the worker's port again (Node 20), and
+      // an idle pipeline must not hold the process.
+      worker.unref();
       this.workers.push(worker);
     }
+  }
+
+  /**
+   * Settles once every worker has exited. After `endInput` that is once each finished its
+   * ring: a worker that could not even load the stage module has reported that first.
+   */
+  exited(): Promise<void> {
+    return Promise.all(this.exits).then(() => undefined);
   }
 
   /**
