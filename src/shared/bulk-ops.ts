@@ -23,7 +23,19 @@ export class PutManyOp implements Flag {
   resolve: (count: number) => void = ignoreCount;
   reject: (reason: unknown) => void = ignoreCount;
 
-  constructor(readonly values: ArrayLike<number>) {}
+  constructor(
+    /** The checked values; replaced by a private copy once the op waits (`keep`). */
+    public values: ArrayLike<number>,
+  ) {}
+
+  /**
+   * Called before the op waits: from then on it reads a private copy, so that what enters the
+   * ring is what was checked, whatever the caller (or another thread sharing the array's
+   * memory) writes into its array meanwhile. Every lane value is exact in a Float64Array.
+   */
+  keep(): void {
+    this.values = Float64Array.from(this.values as ArrayLike<number>);
+  }
 
   completePut(): void {
     this.resolve(this.from);

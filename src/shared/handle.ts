@@ -209,6 +209,11 @@ export function readConfig(handle: unknown): { buffer: SharedArrayBuffer; config
       `attach: the channel requires protocol features this sabchan lacks (bits 0x${(unknown >>> 0).toString(16)} of layout ${major}.${minor}): upgrade sabchan in this thread`,
     );
   }
+  const kind = w[IDX_KIND];
+  if (kind !== KIND_NUMERIC && kind !== KIND_OBJECT) {
+    // SPEC 9.2 check 6 comes before the checks of SLOTS, DATA_OFFSET and POLICY.
+    throw new AttachError(`attach: the channel is of kind ${kind}, unknown to this sabchan (${VERSION_MAJOR}.${VERSION_MINOR}): corrupt, or made by a newer sabchan`);
+  }
   const id = `${w[IDX_CHANNEL_ID]!.toString(16)}-${(w[IDX_CHANNEL_ID_2]! >>> 0).toString(16)}`;
   const slots = w[IDX_SLOTS]!;
   const capacity = w[IDX_CAPACITY]!;
@@ -216,7 +221,6 @@ export function readConfig(handle: unknown): { buffer: SharedArrayBuffer; config
   if (w[IDX_DATA_OFFSET] !== SZ_HEADER) corrupt(`data offset ${w[IDX_DATA_OFFSET]}`);
   const policy = POLICIES.find((p) => POLICY_CODES[p] === w[IDX_POLICY]) ?? corrupt(`unknown policy ${w[IDX_POLICY]}`);
   if (capacity === 0 && policy !== 'block') corrupt(`a rendezvous (capacity 0) with policy ${policy}`);
-  const kind = w[IDX_KIND];
   if (kind === KIND_NUMERIC) {
     const type = LANE_TYPES[w[IDX_LANE]!] ?? corrupt(`unknown lane type ${w[IDX_LANE]}`);
     if (!(capacity >= 0 && capacity <= slots)) corrupt(`capacity ${capacity} for ${slots} slots`);
@@ -228,21 +232,19 @@ export function readConfig(handle: unknown): { buffer: SharedArrayBuffer; config
     if (spsc && (w[IDX_REQUIRED_FEATURES]! & FEATURE_SEALED_COMMIT) === 0) corrupt('a single-producer single-consumer channel without FEATURE_SEALED_COMMIT');
     return { buffer, config: { type, capacity, policy, slots, id, maxMessageBytes: 0, codecName: '', spsc } };
   }
-  if (kind === KIND_OBJECT) {
-    const maxMessageBytes = w[IDX_MAX_MESSAGE_BYTES]!;
-    if (slots < 64) corrupt(`a byte ring of ${slots} bytes`);
-    if (!(capacity >= 0)) corrupt(`capacity ${capacity}`);
-    if (w[IDX_SLOT_BYTES] !== 1) corrupt(`slot size ${w[IDX_SLOT_BYTES]} for an object channel`);
-    if (!(maxMessageBytes >= 1 && maxMessageBytes <= slots - RECORD_HEADER_BYTES)) corrupt(`maxMessageBytes ${maxMessageBytes} for a ring of ${slots} bytes`);
-    if (buffer.byteLength !== bufferBytes(slots, 1)) corrupt(`buffer of ${buffer.byteLength} bytes for a ring of ${slots} bytes`);
-    const nameBytes = new Uint8Array(buffer, IDX_CODEC_NAME * 4, CODEC_NAME_WORDS * 4).slice();
-    const end = nameBytes.indexOf(0);
-    if (end <= 0) corrupt('no codec name');
-    const codecName = new TextDecoder().decode(nameBytes.subarray(0, end));
-    if ((w[IDX_REQUIRED_FEATURES]! & FEATURE_SPSC) !== 0) corrupt('a single-producer single-consumer object channel');
-    return { buffer, config: { type: 'object', capacity, policy, slots, id, maxMessageBytes, codecName, spsc: false } };
-  }
-  throw new AttachError(`attach: the channel is of kind ${kind}, unknown to this sabchan (${VERSION_MAJOR}.${VERSION_MINOR}): corrupt, or made by a newer sabchan`);
+  // KIND_OBJECT (checked above).
+  const maxMessageBytes = w[IDX_MAX_MESSAGE_BYTES]!;
+  if (slots < 64) corrupt(`a byte ring of ${slots} bytes`);
+  if (!(capacity >= 0)) corrupt(`capacity ${capacity}`);
+  if (w[IDX_SLOT_BYTES] !== 1) corrupt(`slot size ${w[IDX_SLOT_BYTES]} for an object channel`);
+  if (!(maxMessageBytes >= 1 && maxMessageBytes <= slots - RECORD_HEADER_BYTES)) corrupt(`maxMessageBytes ${maxMessageBytes} for a ring of ${slots} bytes`);
+  if (buffer.byteLength !== bufferBytes(slots, 1)) corrupt(`buffer of ${buffer.byteLength} bytes for a ring of ${slots} bytes`);
+  const nameBytes = new Uint8Array(buffer, IDX_CODEC_NAME * 4, CODEC_NAME_WORDS * 4).slice();
+  const end = nameBytes.indexOf(0);
+  if (end <= 0) corrupt('no codec name');
+  const codecName = new TextDecoder().decode(nameBytes.subarray(0, end));
+  if ((w[IDX_REQUIRED_FEATURES]! & FEATURE_SPSC) !== 0) corrupt('a single-producer single-consumer object channel');
+  return { buffer, config: { type: 'object', capacity, policy, slots, id, maxMessageBytes, codecName, spsc: false } };
 }
 
 /** The layout is little-endian; every engine that runs this today is too, but say so if not. */

@@ -119,16 +119,20 @@ export class MessageRing<T> extends RingCore {
     }
     if (bound !== undefined && bound > this.out.length) this.out = new Uint8Array(Math.min(max, grow(this.out.length, bound)));
     for (;;) {
+      // The codec may run user code (a toJSON) that puts on this same channel, which encodes
+      // into the scratch too and may replace it with a larger one: our bytes are in `target`.
+      const target = this.out;
       let n: number;
       try {
-        n = this.codec.encode(value as T, this.out);
+        n = this.codec.encode(value as T, target);
       } catch (err) {
         throw named(err, where);
       }
       if (n >= 0) {
-        if (!Number.isInteger(n) || n > this.out.length) {
-          throw new TypeError(`${where}: codec '${this.codec.name}' returned ${n} from encode, not a byte count within its target of ${this.out.length} (a codec bug)`);
+        if (!Number.isInteger(n) || n > target.length) {
+          throw new TypeError(`${where}: codec '${this.codec.name}' returned ${n} from encode, not a byte count within its target of ${target.length} (a codec bug)`);
         }
+        this.out = target;
         this.outValue = value;
         this.outLength = n;
         return;

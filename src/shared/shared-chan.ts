@@ -219,6 +219,7 @@ export class SharedChan<T = number> extends SharedPort<T> {
         return Promise.resolve(op.from);
       }
     }
+    op.keep(); // the checked values, not what the caller's array holds later
     const promise = promiseFor(op);
     this.parkPut(op as unknown as PutWaiter<T>);
     return promise;
@@ -259,6 +260,7 @@ export class SharedChan<T = number> extends SharedPort<T> {
     const op = new PutManyOp(values);
     op.from = done;
     if (this.advanceInOrder(op)) return op.from;
+    op.keep(); // it waits: another thread sharing the array's memory could write into it
     const deadline = timeout === undefined ? undefined : performance.now() + timeout;
     this.syncOp = op;
     try {

@@ -19,7 +19,8 @@
  *       consumer reserved it first (then true): every blocked call settles.
  *   H5  object channels: every put form encodes its value (the check) before it touches the
  *       ring; a put that parks keeps a private copy of the encoding (`snapshots`), so what is
- *       delivered is the value as it was when put, as with postMessage.
+ *       delivered is the value as it was when put, as with postMessage. A rendezvous put keeps
+ *       it while its value waits in the ring too (H9 may take it back and offer it again).
  *   H6  object channels: a message whose decode throws is consumed, and the error goes to the
  *       get that took it: thrown by a sync call (getSync, poll), the rejection of a Promise
  *       one (get, select, iteration), never to the producer and never lost in a wake-up.
@@ -45,7 +46,9 @@
  *       unclaim offers it again (`reofferPuts`). A get arm of that same select here (a
  *       "mirror", P7) does not claim while the select's value is in the ring: the ring holds
  *       one value, so there is nothing else for it, and claiming would only take the value
- *       back and offer it again, a commit that wakes this thread's own watcher, forever.
+ *       back and offer it again, a commit that wakes this thread's own watcher, forever. It
+ *       does not hold up this thread's later gets either (they may take that value: they are
+ *       other operations). No two-phase get claims while the ring has nothing for it.
  */
 import { PendingLimitError, undefinedPutError } from '../errors.js';
 import { WaitQueue } from '../internal/waitq.js';
@@ -210,7 +213,7 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
 
   /** Pass 1 of a get: older parked gets of this thread first (H1), then this one. */
   tryGet(): T | undefined | NotReady {
-    if (this.getq.length > 0 && !this.serveGets()) return NOT_READY;
+    if (this.getq.length > 0 && !this.serveGets() && !this.onlyMirrorsParked()) return NOT_READY;
     if (this.prefetched !== null) {
       const r = this.takePrefetched();
       if (r !== OFF) {
@@ -287,6 +290,7 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
     if (i === this.handoffs.length) return true; // not parked here (P6)
     if (!this.ring.reclaim(this.handoffs[i]!.pos)) return false; // already taken: completes true
     this.handoffs.splice(i, 1);
+    this.snapshots.delete(waiter);
     this.idleIfNoPuts();
     return true;
   }
@@ -408,7 +412,9 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
       }
       if (r === NOT_READY) break;
       this.putq.shift();
-      if (this.messages !== null) this.snapshots.delete(w);
+      // H9: a rendezvous value in the ring may be recalled and offered again: its encoding
+      // stays until its handoff ends.
+      if (this.messages !== null && !(r === true && this.isRendezvous())) this.snapshots.delete(w);
       this.completeOrHandOff(w, r);
     }
     this.serveHandoffs();
@@ -438,6 +444,7 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
       const ok = this.handoffOutcome(this.handoffs[0]!.pos, this.handoffs[0]!.lap);
       if (ok === NOT_READY) return;
       const { waiter } = this.handoffs.shift()!;
+      this.snapshots.delete(waiter);
       waiter.flag.done = true;
       waiter.completePut(ok, false);
     }
@@ -466,12 +473,24 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
    */
   protected serveGets(): boolean {
     const ring = this.ring;
-    for (let w = this.getq.first(); w !== null; w = this.getq.first()) {
+    let w = this.getq.first();
+    while (w !== null) {
       // P8: a select that needs a two-phase commit claims before any value moves.
       const twoPhase = w.flag.claim !== undefined;
-      if (twoPhase && this.exposes(w.flag)) return false; // H9: a mirror; nothing else here for it
+      if (twoPhase && this.exposes(w.flag)) {
+        // H9: a mirror. Nothing here is for it (only its own select's value); a later get
+        // of this thread is another operation and may take that value.
+        w = w.next;
+        continue;
+      }
+      // Claim only when a value may be there: a claim takes the select's exposed value back
+      // and the unclaim offers it again, two commits that wake the other side, and this
+      // thread's own selectSync if it waits on that side (select-sync.ts Y5).
+      if (twoPhase && ring.length === 0 && (this.prefetched?.held ?? 0) === 0 && !ring.drained()) return false;
       if (twoPhase && !w.flag.claim!()) {
-        this.getq.shift(); // its select completes through another arm
+        const next = w.next;
+        this.getq.remove(w); // its select completes through another arm
+        w = next;
         continue;
       }
       let result: unknown;
@@ -487,20 +506,31 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
           took = ring.takeOne();
         } catch (err) {
           // H6: the message was taken but not decodable: this get fails with the error.
-          this.getq.shift();
+          this.getq.remove(w);
           w.flag.done = true;
           w.failGet(err);
+          w = this.getq.first();
           continue;
         }
         if (took === 1) result = ring.value;
         else if (ring.drained()) result = undefined;
         else return this.notNow(w, twoPhase);
       }
-      this.getq.shift();
+      this.getq.remove(w);
       w.flag.done = true;
       w.completeGet(result as T | undefined, false);
+      w = this.getq.first(); // completing may have withdrawn others (a select's other arms)
     }
+    if (this.getq.length > 0) return false; // only mirrors left (H9)
     this.rx.idle(); // H3: served from anywhere (not only the watcher): nothing left to hold on for
+    return true;
+  }
+
+  /** True when every parked get of this thread is a mirror (H9): none of them can be served. */
+  private onlyMirrorsParked(): boolean {
+    for (let w = this.getq.first(); w !== null; w = w.next) {
+      if (w.flag.claim === undefined || !this.exposes(w.flag)) return false;
+    }
     return true;
   }
 

@@ -13,7 +13,7 @@
  */
 import { afterAll, expect, test } from 'vitest';
 import { select, sharedChan } from '../../src/index.js';
-import { HEADER_WORDS, IDX_RX_EPOCH, SZ_HEADER } from '../../src/shared/layout.js';
+import { HEADER_WORDS, SZ_HEADER } from '../../src/shared/layout.js';
 import { laneView } from '../../src/shared/lanes.js';
 import { NumericRing } from '../../src/shared/ring.js';
 import { Peer } from './peer.js';
@@ -91,12 +91,13 @@ test("an exposed rendezvous value taken back and offered again keeps its place b
   const other = new NumericRing(new Int32Array(r.handle.buffer, 0, HEADER_WORDS), laneView('f64', r.handle.buffer as SharedArrayBuffer, SZ_HEADER, 1));
   const s = select([[r, 7], a], { priority: true }); // 7 enters the empty ring: exposed
   const p = r.put(8); // this thread's later put waits behind it (H1)
-  // A spurious wake-up of a's watcher: its get arm claims (7 taken back), finds nothing and
-  // unclaims (7 offered again). 7 must still come first.
-  const aWords = new Int32Array(a.handle.buffer, 0, HEADER_WORDS);
-  Atomics.add(aWords, IDX_RX_EPOCH, 1);
-  Atomics.notify(aWords, IDX_RX_EPOCH);
-  await turns(50);
+  // What a port does when it claims the select for another arm and then cannot commit it
+  // (a value that another consumer took first, a room that another producer filled first):
+  // claim (7 taken back), then unclaim (7 offered again). 7 must still come first.
+  const flag = (r as unknown as { handoffs: { waiter: { flag: { claim(): boolean; unclaim(): void } } }[] }).handoffs[0]!.waiter.flag;
+  expect(flag.claim()).toBe(true);
+  flag.unclaim();
+  await turns(20);
   const taken: number[] = [];
   for (let i = 0; i < 2; i++) {
     for (let k = 0; k < 100 && other.takeOne() !== 1; k++) await turns(5);

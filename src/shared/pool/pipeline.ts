@@ -357,10 +357,11 @@ export class Pipeline {
   // ---- stopping (M4) ------------------------------------------------------------------------
 
   private async finish(): Promise<void> {
-    // The workers leave once their rings are drained. Waiting for them means a worker that
-    // could not load the stage module fails the pipeline (through `crashed`) even when the
-    // input was empty or the other workers did all the work, instead of being cut off.
-    await this.pool.exited();
+    // A worker that could not load the stage module fails the pipeline (through `crashed`)
+    // even when the input was empty or the other workers did all the work: wait until every
+    // worker loaded it or reported why not. (Not until they exit: a stage module may hold a
+    // timer that keeps its worker alive; `stop` terminates it.)
+    await this.pool.loaded();
     if (this.stopped) return;
     // An input closed because the stage feeding it failed passes that failure on (ops'
     // convention): everything before it was emitted; the consumer still learns why it ended.

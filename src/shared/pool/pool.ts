@@ -16,6 +16,7 @@ import type { SharedChan } from '../shared-chan.js';
 import type { Codec } from '../../codec/codec.js';
 import {
   RESULT_WORDS,
+  STAGE_LOADED,
   TASK_WORDS,
   WORKER_RUNNING,
   type ItemError,
@@ -55,8 +56,8 @@ export class WorkerPool {
   private readonly control: Int32Array;
   /** Set by `stop`: exits from then on are expected. */
   private stopped = false;
-  /** Settle as each worker exits, for whatever reason. */
-  private readonly exits: Promise<void>[] = [];
+  /** Settle as each worker reports its stage loaded, or exits (having failed to load it). */
+  private readonly loadedAll: Promise<void>[] = [];
 
   constructor(
     readonly size: number,
@@ -97,7 +98,10 @@ export class WorkerPool {
         ...(lanes === undefined ? {} : { lanes }),
       };
       const worker = new Worker(WORKER_ENTRY, { workerData: config, name: `sabchan parallelPipe ${index + 1}/${size}` });
-      worker.on('message', (msg: ItemError) => events.itemError(msg));
+      let markLoaded!: () => void;
+      this.loadedAll.push(new Promise((resolve) => (markLoaded = resolve)));
+      worker.on('message', (msg: ItemError | typeof STAGE_LOADED) => (msg === STAGE_LOADED ? markLoaded() : events.itemError(msg)));
+      worker.once('exit', () => markLoaded()); // it never loaded: its 'error' came first
       worker.on('error', (err: unknown) => {
         if (this.stopped) return;
         events.crashed(crashError(index, size, moduleUrl, exportName, err));
@@ -111,7 +115,6 @@ export class WorkerPool {
           ),
         );
       });
-      this.exits.push(new Promise((resolve) => worker.once('exit', () => resolve())));
       // After the 'message' listener: adding one refs the worker's port again (Node 20), and
       // an idle pipeline must not hold the process.
       worker.unref();
@@ -120,11 +123,12 @@ export class WorkerPool {
   }
 
   /**
-   * Settles once every worker has exited. After `endInput` that is once each finished its
-   * ring: a worker that could not even load the stage module has reported that first.
+   * Settles once every worker loaded the stage module, or died trying: one that could not
+   * load it has reported that (`crashed`) by then. Not its exit: a stage module may hold a
+   * timer that keeps its worker alive until `stop` terminates it.
    */
-  exited(): Promise<void> {
-    return Promise.all(this.exits).then(() => undefined);
+  loaded(): Promise<void> {
+    return Promise.all(this.loadedAll).then(() => undefined);
   }
 
   /**

@@ -23,6 +23,8 @@ export const STATUS_FAILED = 1;
 
 /** Control word of a worker (one Int32 per worker): still running its loop. */
 export const WORKER_RUNNING = 0;
+/** Posted by a worker once its stage module loaded and the export was found. */
+export const STAGE_LOADED = 'sabchan.parallelPipe.loaded';
 /** Control word of a worker: it left its loop normally (its task ring closed and drained). */
 export const WORKER_FINISHED = 1;
 

@@ -32,6 +32,7 @@ import { attach } from '../../index.js';
 import {
   RESULT_WORDS,
   STATUS_FAILED,
+  STAGE_LOADED,
   STATUS_OK,
   TASK_WORDS,
   WORKER_FINISHED,
@@ -46,6 +47,7 @@ const FLUSH_MS = 1;
 
 const config = workerData as WorkerConfig;
 const stage = await loadStage(config.moduleUrl, config.exportName);
+parentPort!.postMessage(STAGE_LOADED);
 const tasks = attach(config.tasks);
 const results = attach(config.results);
 // K4: built-in and struct codecs are found from the handles (parallel-pipe.ts admits no others).
