@@ -29,9 +29,9 @@ export class PutManyOp implements Flag {
   ) {}
 
   /**
-   * Called before the op waits: from then on it reads a private copy, so that what enters the
-   * ring is what was checked, whatever the caller (or another thread sharing the array's
-   * memory) writes into its array meanwhile. Every lane value is exact in a Float64Array.
+   * Called before a Promise `putMany` waits: from then on it reads a private copy, so that
+   * what enters the ring is what was checked, whatever the caller's code writes into its array
+   * meanwhile. Every lane value is exact in a Float64Array.
    */
   keep(): void {
     this.values = Float64Array.from(this.values as ArrayLike<number>);
