@@ -117,12 +117,14 @@ export function selectSync(ops: ReadonlyArray<SyncSelectArm>, opts?: SyncSelectO
         r = exposure.takeBack(); // Y4: before any other arm may commit; Y5: before the doorbell is read
         if (r !== null) return r;
       }
-      // shared-port.ts H8: this thread is blocked, so this select serves its other parked
-      // operations. Before the doorbell is read (Y5): serving them commits, and may take back
-      // and offer again the value of a parked Promise select, ringing this select's own bits.
-      for (const arm of all) arm.ch.serveParked();
       const epoch = slot >= 0 ? table!.epoch(slot) : Atomics.load(all[0]!.words, IDX_RX_EPOCH);
       for (const arm of all) register(arm, slot);
+      // shared-port.ts H8: this thread is blocked, so this select serves its other parked
+      // operations, as part of the re-check (after the doorbell is read, or a change between
+      // would be missed). Serving them commits only to make progress (a parked two-phase get
+      // claims only when there is a value, H9), so a ring of this select's own bits that it
+      // causes ends one sleep, not every sleep.
+      for (const arm of all) arm.ch.serveParked();
       r = tryArms(arms, order, priority);
       if (r !== null) return r;
       let napMs = SAFETY_TIMEOUT_MS;
@@ -181,15 +183,14 @@ class Exposure {
 
   /**
    * Puts the value into the ring, unless this thread's own parked puts on the channel come
-   * first (shared-port.ts H1) or the ring holds another value. (Those puts are served by the
-   * loop at the start of every round, H8: this thread's event loop cannot, and until they are
-   * done this value could never be offered. Not here: after the doorbell was read, serving
-   * them could ring this select's own bits, Y5.) @returns `[false, ch]` if the channel is
-   * closed, else null.
+   * first (shared-port.ts H1) or the ring holds another value. Those puts are served here
+   * first (H8): this thread is blocked, so its event loop, which would otherwise serve them,
+   * cannot run, and until they are done this value could never be offered. @returns
+   * `[false, ch]` if the channel is closed, else null.
    */
   offer(): [unknown, SharedChan<any>] | null {
     const ch = this.arm.ch;
-    if (ch['putq'].length > 0 || ch['handoffs'].length > 0) return null;
+    if ((ch['putq'].length > 0 || ch['handoffs'].length > 0) && !ch['servePuts']()) return null;
     const ring = ch['ring'];
     const r = ring.putOne(this.arm.value);
     if (r === 1) this.pos = ring.reservedAt;

@@ -527,7 +527,7 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
   }
 
   /** True when every parked get of this thread is a mirror (H9): none of them can be served. */
-  private onlyMirrorsParked(): boolean {
+  protected onlyMirrorsParked(): boolean {
     for (let w = this.getq.first(); w !== null; w = w.next) {
       if (w.flag.claim === undefined || !this.exposes(w.flag)) return false;
     }
