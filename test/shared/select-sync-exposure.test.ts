@@ -11,44 +11,14 @@
  * got its call before the main thread blocked.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { selectSync, sharedChan, type SharedChan } from '../../src/index.js';
-import { DOORBELL_MAGIC, HEADER_WORDS, IDX_CONS_TAIL } from '../../src/shared/layout.js';
+import { selectSync, sharedChan } from '../../src/index.js';
+import { unanswered } from './other-thread.js';
 import { Peer } from './peer.js';
 
 const peer = new Peer();
 afterAll(async () => {
   await peer.terminate();
 });
-
-/**
- * Runs a selectSync that nobody answers for `ms`, counting its sleeps on a doorbell, those cut
- * short, and the values it took back (each withdrawal moves CONS_TAIL by one).
- */
-function unanswered(
-  r: SharedChan,
-  arms: Parameters<typeof selectSync>[0],
-  ms: number,
-): { outcome: string; sleeps: number; cutShort: number; takeBacks: number } {
-  const sleeps: string[] = [];
-  const wait = Atomics.wait;
-  Atomics.wait = ((ta: Int32Array, i: number, v: number, t?: number) => {
-    const result = wait(ta, i, v, t);
-    if (ta[0] === DOORBELL_MAGIC) sleeps.push(result);
-    return result;
-  }) as typeof Atomics.wait;
-  let outcome = 'completed';
-  try {
-    selectSync(arms, { timeout: ms });
-  } catch (err) {
-    outcome = (err as Error).name;
-  } finally {
-    Atomics.wait = wait;
-  }
-  const takeBacks = Atomics.load(new Int32Array(r.handle.buffer, 0, HEADER_WORDS), IDX_CONS_TAIL);
-  // A sleep cut short ('not-equal'): the doorbell had moved since the select read it, here
-  // only ever by the select's own commits (nobody else touches the channel).
-  return { outcome, sleeps: sleeps.length, cutShort: sleeps.filter((x) => x === 'not-equal').length, takeBacks };
-}
 
 describe('a blocked selectSync with an exposed rendezvous value', () => {
   test('sleeps until its timeout instead of taking the value back and offering it again', () => {

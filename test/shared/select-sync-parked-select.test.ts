@@ -7,28 +7,8 @@
  * doorbell: every sleep is cut short, a busy loop until someone else acts.
  */
 import { expect, test } from 'vitest';
-import { select, selectSync, sharedChan, type SharedChan } from '../../src/index.js';
-import { DOORBELL_MAGIC, HEADER_WORDS, IDX_CONS_TAIL } from '../../src/shared/layout.js';
-
-function unanswered(r: SharedChan, arms: Parameters<typeof selectSync>[0], ms: number) {
-  const sleeps: string[] = [];
-  const wait = Atomics.wait;
-  Atomics.wait = ((ta: Int32Array, i: number, v: number, t?: number) => {
-    const result = wait(ta, i, v, t);
-    if (ta[0] === DOORBELL_MAGIC) sleeps.push(result);
-    return result;
-  }) as typeof Atomics.wait;
-  let outcome = 'completed';
-  try {
-    selectSync(arms, { timeout: ms });
-  } catch (err) {
-    outcome = (err as Error).name;
-  } finally {
-    Atomics.wait = wait;
-  }
-  const takeBacks = Atomics.load(new Int32Array(r.handle.buffer, 0, HEADER_WORDS), IDX_CONS_TAIL);
-  return { outcome, sleeps: sleeps.length, cutShort: sleeps.filter((x) => x === 'not-equal').length, takeBacks };
-}
+import { select, sharedChan } from '../../src/index.js';
+import { unanswered } from './other-thread.js';
 
 test("selectSync with this thread's own two-phase select parked on the same channels sleeps", async () => {
   const a = sharedChan({ type: 'f64', capacity: 4 });

@@ -7,24 +7,17 @@
  */
 import { expect, test } from 'vitest';
 import { selectSync, sharedChan } from '../../src/index.js';
-import { HEADER_WORDS, IDX_SLOTS, SZ_HEADER } from '../../src/shared/layout.js';
-import { laneView } from '../../src/shared/lanes.js';
-import { NumericRing } from '../../src/shared/ring.js';
+import { otherThread } from './other-thread.js';
 // Before the fix (c83f10f): TimeoutError
 // after 600 ms, the worker then takes 6 (served in the next round) and its get of 9 times out.
 import { usePeers } from './peer.js';
 
 const { blockedPeer } = usePeers();
 
-function otherThread(buffer: SharedArrayBuffer): NumericRing {
-  const words = new Int32Array(buffer, 0, HEADER_WORDS);
-  return new NumericRing(words, laneView('f64', buffer, SZ_HEADER, words[IDX_SLOTS]!));
-}
-
 test('selectSync rendezvous put arm: a take between serveParked and the doorbell read is not lost', async () => {
   const r = sharedChan({ type: 'f64', capacity: 0 });
   await blockedPeer.call('length', r); // the worker is up
-  const other = otherThread(r.handle.buffer as SharedArrayBuffer);
+  const other = otherThread(r);
   other.doorbells = r['ring'].doorbells; // another thread of this runtime rings the same doorbells
   expect(other.putOne(5)).toBe(1); // another thread's value waits in r
   const p = r.put(6); // this thread's put parks behind it (putq)

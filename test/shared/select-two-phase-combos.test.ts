@@ -7,28 +7,14 @@
  */
 import { expect, test } from 'vitest';
 import { select, sharedChan } from '../../src/index.js';
-import { HEADER_WORDS, SZ_HEADER } from '../../src/shared/layout.js';
-import { laneView } from '../../src/shared/lanes.js';
-import { NumericRing } from '../../src/shared/ring.js';
+import { otherThread, takeFrom } from './other-thread.js';
 
 const turns = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-function foreign(ch: { handle: { buffer: unknown } }, slots: number): NumericRing {
-  const buffer = ch.handle.buffer as SharedArrayBuffer;
-  return new NumericRing(new Int32Array(buffer, 0, HEADER_WORDS), laneView('f64', buffer, SZ_HEADER, slots));
-}
-async function takeFrom(ring: NumericRing, ms: number): Promise<number | null> {
-  for (let k = 0; k < ms / 5; k++) {
-    if (ring.takeOne() === 1) return ring.value as number;
-    await turns(5);
-  }
-  return null;
-}
-
 test('two selects with rendezvous put arms on r; the exposed one wins on a, the other is offered next', async () => {
   const a = sharedChan({ type: 'f64', capacity: 4 });
   const r = sharedChan({ type: 'f64', capacity: 0 });
-  const ra = foreign(a, 4);
-  const rr = foreign(r, 1);
+  const ra = otherThread(a);
+  const rr = otherThread(r);
   const s1 = select([a, [r, 1]], { priority: true });
   const s2 = select([a, [r, 2]], { priority: true });
   await turns(20);
@@ -42,7 +28,7 @@ test('two selects with rendezvous put arms on r; the exposed one wins on a, the 
 test('abort of the exposed select: the next select is offered, nothing of the aborted one', async () => {
   const a = sharedChan({ type: 'f64', capacity: 4 });
   const r = sharedChan({ type: 'f64', capacity: 0 });
-  const rr = foreign(r, 1);
+  const rr = otherThread(r);
   const ac = new AbortController();
   const s1 = select([a, [r, 1]], { priority: true, signal: ac.signal });
   const s2 = select([a, [r, 2]], { priority: true });
@@ -59,7 +45,7 @@ test('abort of the exposed select: the next select is offered, nothing of the ab
 
 test('mirrors of two selects on one rendezvous pair with each other exactly once', async () => {
   const r = sharedChan({ type: 'f64', capacity: 0 });
-  const rr = foreign(r, 1);
+  const rr = otherThread(r);
   const s1 = select([r, [r, 1]], { priority: true });
   await turns(10);
   const s2 = select([r, [r, 2]], { priority: true });

@@ -5,27 +5,13 @@
  */
 import { expect, test } from 'vitest';
 import { select, sharedChan } from '../../src/index.js';
-import { HEADER_WORDS, SZ_HEADER } from '../../src/shared/layout.js';
-import { laneView } from '../../src/shared/lanes.js';
-import { NumericRing } from '../../src/shared/ring.js';
+import { otherThread, takeFrom } from './other-thread.js';
 
 const turns = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-function foreign(ch: { handle: { buffer: unknown } }, slots: number): NumericRing {
-  const buffer = ch.handle.buffer as SharedArrayBuffer;
-  return new NumericRing(new Int32Array(buffer, 0, HEADER_WORDS), laneView('f64', buffer, SZ_HEADER, slots));
-}
-async function takeFrom(ring: NumericRing, ms: number): Promise<number | null> {
-  for (let k = 0; k < ms / 5; k++) {
-    if (ring.takeOne() === 1) return ring.value as number;
-    await turns(5);
-  }
-  return null;
-}
-
 test('pending-limit error on a get arm after the rendezvous put arm was exposed', async () => {
   const a = sharedChan({ type: 'f64', capacity: 4 });
   const r = sharedChan({ type: 'f64', capacity: 0 });
-  const rr = foreign(r, 1);
+  const rr = otherThread(r);
   const gets = Array.from({ length: 1024 }, () => a.get());
   const s = select([[r, 7], a], { priority: true });
   await expect(s).rejects.toMatchObject({ name: 'PendingLimitError' });
@@ -40,8 +26,8 @@ test('pending-limit error on a get arm after the rendezvous put arm was exposed'
 test('prefetch channel as the get arm of a two-phase select', async () => {
   const a = sharedChan({ type: 'f64', capacity: 8 }).setPrefetch(4);
   const r = sharedChan({ type: 'f64', capacity: 0 });
-  const ra = foreign(a, 8);
-  const rr = foreign(r, 1);
+  const ra = otherThread(a);
+  const rr = otherThread(r);
   const s1 = select([a, [r, 1]], { priority: true });
   const s2 = select([a, [r, 2]], { priority: true });
   await turns(10);

@@ -13,9 +13,7 @@
  */
 import { afterAll, expect, test } from 'vitest';
 import { select, sharedChan } from '../../src/index.js';
-import { HEADER_WORDS, SZ_HEADER } from '../../src/shared/layout.js';
-import { laneView } from '../../src/shared/lanes.js';
-import { NumericRing } from '../../src/shared/ring.js';
+import { otherThread, takeFrom } from './other-thread.js';
 import { Peer } from './peer.js';
 
 const peer = new Peer();
@@ -44,42 +42,19 @@ test('control: put arm parked first', async () => {
   await expect(peer.call('getSync', r, { timeout: 200 })).rejects.toMatchObject({ name: 'TimeoutError' });
 });
 
-test("a select's rendezvous put arm keeps its place before this thread's later put", async () => {
+test.each([
+  ['after a watcher re-check of its other arm (the 1 s safety timeout)', 1200],
+  ['with no re-check in between', 20],
+])("a select's queued rendezvous put arm keeps its place before this thread's later put, %s", async (_, waitMs) => {
   const a = sharedChan({ type: 'f64', capacity: 4 });
   const r = sharedChan({ type: 'f64', capacity: 0 });
-  const buffer = r.handle.buffer as SharedArrayBuffer;
-  const other = new NumericRing(new Int32Array(buffer, 0, HEADER_WORDS), laneView('f64', buffer, SZ_HEADER, 1));
+  const other = otherThread(r);
   expect(other.putOne(1)).toBe(1); // another thread's value occupies the rendezvous ring
   const s = select([[r, 7], a], { priority: true }); // its put arm waits in r's putq
   const p = r.put(8); // this thread's later put: behind it (H1)
-  // a's watcher re-checks at its safety timeout (1 s): claim + unclaim of the select.
-  await turns(1200);
+  await turns(waitMs);
   const taken: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    for (let k = 0; k < 100 && other.takeOne() !== 1; k++) await turns(5);
-    taken.push(other.value);
-    await turns(20);
-  }
-  expect(taken).toEqual([1, 7, 8]);
-  expect(await s).toEqual([true, r]);
-  expect(await p).toBe(true);
-});
-test("control: with no re-check in between, the same order", async () => {
-  const a = sharedChan({ type: 'f64', capacity: 4 });
-  const r = sharedChan({ type: 'f64', capacity: 0 });
-  const buffer = r.handle.buffer as SharedArrayBuffer;
-  const other = new NumericRing(new Int32Array(buffer, 0, HEADER_WORDS), laneView('f64', buffer, SZ_HEADER, 1));
-  expect(other.putOne(1)).toBe(1); // another thread's value occupies the rendezvous ring
-  const s = select([[r, 7], a], { priority: true }); // its put arm waits in r's putq
-  const p = r.put(8); // this thread's later put: behind it (H1)
-  // a's watcher re-checks at its safety timeout (1 s): claim + unclaim of the select.
-  await turns(20);
-  const taken: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    for (let k = 0; k < 100 && other.takeOne() !== 1; k++) await turns(5);
-    taken.push(other.value);
-    await turns(20);
-  }
+  for (let i = 0; i < 3; i++) taken.push((await takeFrom(other, 500))!);
   expect(taken).toEqual([1, 7, 8]);
   expect(await s).toEqual([true, r]);
   expect(await p).toBe(true);
@@ -88,7 +63,7 @@ test("control: with no re-check in between, the same order", async () => {
 test("an exposed rendezvous value taken back and offered again keeps its place before this thread's later put", async () => {
   const a = sharedChan({ type: 'f64', capacity: 4 });
   const r = sharedChan({ type: 'f64', capacity: 0 });
-  const other = new NumericRing(new Int32Array(r.handle.buffer, 0, HEADER_WORDS), laneView('f64', r.handle.buffer as SharedArrayBuffer, SZ_HEADER, 1));
+  const other = otherThread(r);
   const s = select([[r, 7], a], { priority: true }); // 7 enters the empty ring: exposed
   const p = r.put(8); // this thread's later put waits behind it (H1)
   // What a port does when it claims the select for another arm and then cannot commit it

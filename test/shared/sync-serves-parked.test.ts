@@ -5,14 +5,7 @@
  */
 import { expect, test } from 'vitest';
 import { selectSync, sharedChan } from '../../src/index.js';
-import { HEADER_WORDS, SZ_HEADER } from '../../src/shared/layout.js';
-import { laneView } from '../../src/shared/lanes.js';
-import { NumericRing } from '../../src/shared/ring.js';
-
-/** Another thread's view of the ring (its own positions cache), as a worker would have it. */
-function otherThread(buffer: SharedArrayBuffer, slots: number): NumericRing {
-  return new NumericRing(new Int32Array(buffer, 0, HEADER_WORDS), laneView('f64', buffer, SZ_HEADER, slots));
-}
+import { otherThread } from './other-thread.js';
 
 test("rendezvous putSync with this thread's own get parked: the get takes the value", async () => {
   const r = sharedChan({ type: 'f64', capacity: 0 });
@@ -41,7 +34,7 @@ test('control: the Promise put meets the parked get', async () => {
 test("buffered putSync with this thread's own get parked, after another thread filled the ring", async () => {
   const ch = sharedChan({ type: 'f64', capacity: 1 });
   const got = ch.get(); // parks: the ring is empty
-  const other = otherThread(ch.handle.buffer as SharedArrayBuffer, 1);
+  const other = otherThread(ch);
   expect(other.putOne(1)).toBe(1); // "another thread" puts; this thread's watcher would serve it on the next turn
   // No event-loop turn: the parked get would take 1 and make room, but only the watcher serves it.
   let outcome: unknown;
@@ -58,7 +51,7 @@ test("getSync with this thread's own put parked, after another thread emptied th
   const ch = sharedChan({ type: 'f64', capacity: 1 });
   expect(ch.offer(1)).toBe(true);
   const put = ch.put(2); // parks: the ring is full
-  const other = otherThread(ch.handle.buffer as SharedArrayBuffer, 1);
+  const other = otherThread(ch);
   expect(other.takeOne()).toBe(1); // "another thread" takes 1; room for the parked put
   let outcome: unknown;
   try {
@@ -74,7 +67,7 @@ test("selectSync with this thread's own put parked, after another thread emptied
   const ch = sharedChan({ type: 'f64', capacity: 1 });
   expect(ch.offer(1)).toBe(true);
   const put = ch.put(2); // parks: the ring is full
-  const other = otherThread(ch.handle.buffer as SharedArrayBuffer, 1);
+  const other = otherThread(ch);
   expect(other.takeOne()).toBe(1);
   let outcome: unknown;
   try {
