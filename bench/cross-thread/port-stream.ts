@@ -37,16 +37,25 @@ export function openPort<M>(
     let tally: Tally = { count: 0, sum: 0 };
     let expected = 0;
     let done: (t: Tally) => void = () => {};
+    let failed: (err: unknown) => void = () => {};
     port1.on('message', (msg: M) => {
-      tallyMessage(msg, tally);
+      try {
+        tallyMessage(msg, tally);
+      } catch (err) {
+        // A message that fails its check fails this row (an uncaught throw in a listener
+        // would end the whole run instead).
+        failed(err);
+        return;
+      }
       if (tally.count >= expected) done(tally);
     });
     return {
       consume(count) {
         tally = { count: 0, sum: 0 };
         expected = count;
-        return new Promise<Tally>((resolve) => {
+        return new Promise<Tally>((resolve, reject) => {
           done = resolve;
+          failed = reject;
         });
       },
       close: () => port1.close(),
