@@ -325,7 +325,7 @@ export class SharedChan<T = number> extends SharedPort<T> {
   };
 
   private attemptGetManyInto(dst: NumericArray): number | NotReady {
-    if (this.getq.length > 0 && !this.serveGets() && !this.onlyMirrorsParked()) return NOT_READY;
+    if (!this.olderGetsServed()) return NOT_READY;
     const n = this.takeManyNow(dst);
     if (n !== NOT_READY && n > 0 && (this.putq.length > 0 || this.handoffs.length > 0)) this.servePuts();
     return n;

@@ -213,7 +213,7 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
 
   /** Pass 1 of a get: older parked gets of this thread first (H1), then this one. */
   tryGet(): T | undefined | NotReady {
-    if (this.getq.length > 0 && !this.serveGets() && !this.onlyMirrorsParked()) return NOT_READY;
+    if (!this.olderGetsServed()) return NOT_READY;
     if (this.prefetched !== null) {
       const r = this.takePrefetched();
       if (r !== OFF) {
@@ -526,8 +526,16 @@ export abstract class SharedPort<T> extends ChanFacade<T> {
     return true;
   }
 
+  /**
+   * H1 for a new get: true once this thread's parked gets are served, all but mirrors (H9),
+   * which never take anything and so do not hold a later get back.
+   */
+  protected olderGetsServed(): boolean {
+    return this.getq.length === 0 || this.serveGets() || this.onlyMirrorsParked();
+  }
+
   /** True when every parked get of this thread is a mirror (H9): none of them can be served. */
-  protected onlyMirrorsParked(): boolean {
+  private onlyMirrorsParked(): boolean {
     for (let w = this.getq.first(); w !== null; w = w.next) {
       if (w.flag.claim === undefined || !this.exposes(w.flag)) return false;
     }

@@ -12,7 +12,8 @@ import { asyncPipe, asyncPipeUnordered, chan, mix, type Chan } from '../../src/i
 import { sleep, track } from '../helpers/async.js';
 
 for (const [name, pipe] of [['asyncPipe', asyncPipe], ['asyncPipeUnordered', asyncPipeUnordered]] as const) {
-  test(`${name}: with n = 1 the input is not read while the one slot is busy (A1)`, async () => {
+  /** A pipe with one slot whose call for 1 waits until `release()`. */
+  const gated = () => {
     const input = chan<number>();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -20,6 +21,11 @@ for (const [name, pipe] of [['asyncPipe', asyncPipe], ['asyncPipeUnordered', asy
       if (v === 1) await gate;
       return v;
     });
+    return { input, out, release };
+  };
+
+  test(`${name}: with n = 1 the input is not read while the one slot is busy (A1)`, async () => {
+    const { input, out, release } = gated();
     const p1 = track(input.put(1));
     const p2 = track(input.put(2));
     await sleep(10);
@@ -31,13 +37,7 @@ for (const [name, pipe] of [['asyncPipe', asyncPipe], ['asyncPipeUnordered', asy
   });
 
   test(`${name}: a value is not lost from the input when the output closes (G4)`, async () => {
-    const input = chan<number>();
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const out = pipe(input, 1, async (v: number) => {
-      if (v === 1) await gate;
-      return v;
-    });
+    const { input, out, release } = gated();
     void input.put(1);
     void input.put(2);
     await sleep(10);

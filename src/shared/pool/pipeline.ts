@@ -218,7 +218,7 @@ export class Pipeline {
       return await values.put(v);
     } catch (err) {
       if (!(err instanceof RangeError) || !err.message.includes('maxMessageBytes')) throw err;
-      const limit = /\((\d+)\)/.exec(err.message)?.[1] ?? 'its maxMessageBytes';
+      const limit = values['messages']!.maxMessageBytes; // the channel's own, set from our option
       throw new RangeError(
         `parallelPipe: a value of the input is larger than ${limit} bytes once encoded; ` +
           'give parallelPipe a larger maxMessageBytes option (it sizes the channels to the workers and back, and the output)',
